@@ -1,0 +1,1 @@
+//! CloudTrail record model, decoders for every input format, and file/dir/stdin readers.

@@ -1,0 +1,1 @@
+//! Detectors over CloudTrail records, IP classification and detector state.

@@ -1,0 +1,1 @@
+//! GuardDuty finding model, severities, aggregation keys, envelopes and exports.

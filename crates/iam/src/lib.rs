@@ -1,0 +1,1 @@
+//! IAM policy parser and evaluator with explanations. Pure, no I/O.

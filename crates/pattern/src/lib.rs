@@ -1,0 +1,1 @@
+//! EventBridge-compatible event patterns and input transformers. Pure, no I/O.

@@ -1,0 +1,1 @@
+//! Embedded SQLite store for detector state, findings and checkpoints.

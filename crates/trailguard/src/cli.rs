@@ -1,0 +1,28 @@
+//! Argument definitions: one variant per subcommand, each with its own `Args` struct.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Detect stolen AWS EC2 instance credentials in CloudTrail and respond to them.
+#[derive(Debug, Parser)]
+#[command(name = "trailguard", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Only print errors (no warnings, no progress).
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {}

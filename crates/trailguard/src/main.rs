@@ -1,0 +1,21 @@
+//! The `trailguard` command line: parses arguments and hands each subcommand to its module.
+
+mod cli;
+mod commands;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    logging::init(&cli.global);
+    match commands::run(cli.command) {
+        Ok(code) => code,
+        Err(report) => {
+            logging::report_error(&report);
+            ExitCode::from(2)
+        }
+    }
+}
