@@ -25,4 +25,17 @@ pub(crate) struct GlobalArgs {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {}
+pub(crate) enum Command {
+    /// Write realistic CloudTrail logs of a named scenario, as CloudTrail delivers them to S3.
+    Simulate(crate::commands::simulate::SimulateArgs),
+    /// Detect stolen instance credentials in CloudTrail logs (files, directories, `-`).
+    Hunt(crate::commands::hunt::HuntArgs),
+    /// List, show, archive and export stored findings.
+    Findings(crate::commands::findings::FindingsArgs),
+    /// Test EventBridge event patterns and input transformers offline.
+    Pattern(crate::commands::pattern::PatternArgs),
+    /// Evaluate IAM policies offline (`iam simulate`).
+    Iam(crate::commands::iam::IamArgs),
+    /// May a principal of an account snapshot do an action? Would a recorded call be allowed now?
+    Verify(crate::commands::verify::VerifyArgs),
+}

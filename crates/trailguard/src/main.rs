@@ -2,7 +2,11 @@
 
 mod cli;
 mod commands;
+mod config;
+mod detection;
 mod logging;
+mod printers;
+mod progress;
 
 use std::process::ExitCode;
 
@@ -11,7 +15,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     logging::init(&cli.global);
-    match commands::run(cli.command) {
+    match commands::run(cli.command, &cli.global) {
         Ok(code) => code,
         Err(report) => {
             logging::report_error(&report);

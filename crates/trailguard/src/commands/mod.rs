@@ -2,9 +2,23 @@
 
 use std::process::ExitCode;
 
-use crate::cli::Command;
+pub(crate) mod findings;
+pub(crate) mod hunt;
+pub(crate) mod iam;
+pub(crate) mod pattern;
+pub(crate) mod simulate;
+pub(crate) mod verify;
+
+use crate::cli::{Command, GlobalArgs};
 
 /// Runs the chosen subcommand.
-pub(crate) fn run(command: Command) -> miette::Result<ExitCode> {
-    match command {}
+pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitCode> {
+    match command {
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Hunt(args) => hunt::run(&args, global.quiet),
+        Command::Findings(args) => findings::run(&args),
+        Command::Pattern(args) => pattern::run(&args),
+        Command::Iam(args) => iam::run(&args),
+        Command::Verify(args) => verify::run(&args),
+    }
 }

@@ -1,0 +1,432 @@
+//! A structural JSON scanner: finds where values end without building anything.
+//!
+//! It checks what splitting needs and no more: strings are terminated, hold no raw control
+//! characters and only valid escapes (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`);
+//! brackets balance and match (`{` with `}`, `[` with `]`) up to 128 levels, as deep as
+//! serde_json goes; `true`, `false` and `null` are spelled right. The object and array cursors
+//! below also check the commas and colons of the level they walk. It does NOT check commas and
+//! colons inside the values it skips, the syntax of numbers, UTF-8 validity or surrogate
+//! pairs: serde_json checks those for every value that is parsed.
+
+use std::fmt;
+
+/// Why a value could not be scanned, at which byte of the scanned buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ScanError {
+    /// Offset of the offending byte (or the buffer length, at an unexpected end).
+    pub(crate) offset: usize,
+    /// What went wrong.
+    pub(crate) kind: ScanErrorKind,
+}
+
+/// The kinds of [`ScanError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScanErrorKind {
+    UnexpectedEnd,
+    UnexpectedByte(u8),
+    ControlCharacterInString,
+    InvalidEscape,
+    MismatchedBracket,
+    TooDeep,
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ScanErrorKind::UnexpectedEnd => write!(f, "unexpected end of data"),
+            ScanErrorKind::UnexpectedByte(b) => {
+                write!(f, "unexpected `{}`", [b].escape_ascii())
+            }
+            ScanErrorKind::ControlCharacterInString => {
+                write!(f, "control character inside a string")
+            }
+            ScanErrorKind::InvalidEscape => write!(f, "invalid escape in a string"),
+            ScanErrorKind::MismatchedBracket => write!(f, "mismatched bracket"),
+            ScanErrorKind::TooDeep => write!(f, "nesting deeper than 128 levels"),
+        }?;
+        write!(f, " at byte {}", self.offset)
+    }
+}
+
+impl ScanError {
+    fn at(offset: usize, kind: ScanErrorKind) -> Self {
+        Self { offset, kind }
+    }
+
+    /// The same error with its offset moved by `base` (for a sub-slice of a larger buffer).
+    pub(crate) fn shifted(self, base: usize) -> Self {
+        Self {
+            offset: self.offset + base,
+            ..self
+        }
+    }
+}
+
+fn unexpected(buf: &[u8], i: usize) -> ScanError {
+    match buf.get(i) {
+        Some(&b) => ScanError::at(i, ScanErrorKind::UnexpectedByte(b)),
+        None => ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd),
+    }
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace.
+pub(crate) fn skip_ws(buf: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = buf.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The end (exclusive) of the JSON value that starts at `buf[i]`.
+pub(crate) fn value_end(buf: &[u8], i: usize) -> Result<usize, ScanError> {
+    match buf.get(i) {
+        Some(b'"') => Ok(string_end(buf, i + 1)? + 1),
+        Some(b'{' | b'[') => container_end(buf, i),
+        Some(b't') => literal_end(buf, i, b"true"),
+        Some(b'f') => literal_end(buf, i, b"false"),
+        Some(b'n') => literal_end(buf, i, b"null"),
+        Some(b'-' | b'0'..=b'9') => {
+            let mut j = i + 1;
+            while let Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') = buf.get(j) {
+                j += 1;
+            }
+            Ok(j)
+        }
+        _ => Err(unexpected(buf, i)),
+    }
+}
+
+fn literal_end(buf: &[u8], i: usize, literal: &[u8]) -> Result<usize, ScanError> {
+    let end = i + literal.len();
+    match buf.get(i..end) {
+        Some(found) if found == literal => Ok(end),
+        _ => {
+            let bad = (i..end)
+                .find(|&j| buf.get(j) != literal.get(j - i))
+                .unwrap_or(end);
+            Err(unexpected(buf, bad))
+        }
+    }
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `word` that is `"`, `\` or a control character (< 0x20).
+/// Bits above the lowest set one may be false positives (borrows propagate upwards), so only
+/// the lowest is used.
+fn string_specials(word: u64) -> u64 {
+    let quote = word ^ (LOW_BITS * u64::from(b'"'));
+    let backslash = word ^ (LOW_BITS * u64::from(b'\\'));
+    let is_quote = quote.wrapping_sub(LOW_BITS) & !quote;
+    let is_backslash = backslash.wrapping_sub(LOW_BITS) & !backslash;
+    let is_control = word.wrapping_sub(LOW_BITS * 0x20) & !word;
+    (is_quote | is_backslash | is_control) & HIGH_BITS
+}
+
+/// The first `"`, `\` or control character at or after `i`, eight bytes at a time.
+fn next_string_special(buf: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(chunk) = buf.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let mask = string_specials(u64::from_le_bytes(*chunk));
+        if mask != 0 {
+            return Some(i + (mask.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    buf.get(i..)?
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| i + p)
+}
+
+/// The index of the closing quote of the string whose content starts at `i`.
+pub(crate) fn string_end(buf: &[u8], mut i: usize) -> Result<usize, ScanError> {
+    loop {
+        let Some(j) = next_string_special(buf, i) else {
+            return Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd));
+        };
+        match buf.get(j) {
+            Some(b'"') => return Ok(j),
+            Some(b'\\') => i = escape_end(buf, j)?,
+            _ => return Err(ScanError::at(j, ScanErrorKind::ControlCharacterInString)),
+        }
+    }
+}
+
+/// The index after the escape sequence whose backslash is at `i`.
+fn escape_end(buf: &[u8], i: usize) -> Result<usize, ScanError> {
+    match buf.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
+        Some(b'u') => match buf.get(i + 2..i + 6) {
+            Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => Ok(i + 6),
+            Some(_) => Err(ScanError::at(i, ScanErrorKind::InvalidEscape)),
+            None => Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd)),
+        },
+        Some(_) => Err(ScanError::at(i, ScanErrorKind::InvalidEscape)),
+        None => Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd)),
+    }
+}
+
+const OTHER: u8 = 0;
+const QUOTE: u8 = 1;
+const OPEN_OBJECT: u8 = 2;
+const OPEN_ARRAY: u8 = 3;
+const CLOSE_OBJECT: u8 = 4;
+const CLOSE_ARRAY: u8 = 5;
+
+/// Structural class of every byte outside strings.
+static CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    class[b'"' as usize] = QUOTE;
+    class[b'{' as usize] = OPEN_OBJECT;
+    class[b'[' as usize] = OPEN_ARRAY;
+    class[b'}' as usize] = CLOSE_OBJECT;
+    class[b']' as usize] = CLOSE_ARRAY;
+    class
+};
+
+/// The end (exclusive) of the object or array that opens at `buf[start]`.
+fn container_end(buf: &[u8], start: usize) -> Result<usize, ScanError> {
+    // One bit per open level, 1 = object; depth is bounded by the width.
+    let mut open: u128 = 0;
+    let mut depth = 0_u32;
+    let mut i = start;
+    while let Some(&b) = buf.get(i) {
+        match CLASS[usize::from(b)] {
+            QUOTE => {
+                i = string_end(buf, i + 1)?;
+            }
+            class @ (OPEN_OBJECT | OPEN_ARRAY) => {
+                if depth == u128::BITS {
+                    return Err(ScanError::at(i, ScanErrorKind::TooDeep));
+                }
+                open = (open << 1) | u128::from(class == OPEN_OBJECT);
+                depth += 1;
+            }
+            class @ (CLOSE_OBJECT | CLOSE_ARRAY) => {
+                if depth == 0 || (open & 1 == 1) != (class == CLOSE_OBJECT) {
+                    return Err(ScanError::at(i, ScanErrorKind::MismatchedBracket));
+                }
+                open >>= 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd))
+}
+
+/// One `"key": value` member of an object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Member<'b> {
+    /// The raw key, between its quotes (escapes not decoded).
+    pub(crate) key: &'b [u8],
+    /// Index of the first byte of the value.
+    pub(crate) value: usize,
+}
+
+/// Walks the members of one object, level by level: the caller scans (or skips) each value
+/// and hands back where it ended.
+pub(crate) struct Members<'b> {
+    buf: &'b [u8],
+    pos: usize,
+    first: bool,
+}
+
+impl<'b> Members<'b> {
+    /// Starts at the `{` at `buf[open]`.
+    pub(crate) fn new(buf: &'b [u8], open: usize) -> Self {
+        Self {
+            buf,
+            pos: open + 1,
+            first: true,
+        }
+    }
+
+    /// The next member, or `None` after the closing `}` (then [`Members::end`] is valid).
+    pub(crate) fn next_member(&mut self) -> Result<Option<Member<'b>>, ScanError> {
+        let buf = self.buf;
+        let mut i = skip_ws(buf, self.pos);
+        match buf.get(i) {
+            Some(b'}') => {
+                self.pos = i + 1;
+                return Ok(None);
+            }
+            Some(b',') if !self.first => i = skip_ws(buf, i + 1),
+            _ if self.first => {}
+            _ => return Err(unexpected(buf, i)),
+        }
+        self.first = false;
+        if buf.get(i) != Some(&b'"') {
+            return Err(unexpected(buf, i));
+        }
+        let key_end = string_end(buf, i + 1)?;
+        let colon = skip_ws(buf, key_end + 1);
+        if buf.get(colon) != Some(&b':') {
+            return Err(unexpected(buf, colon));
+        }
+        let value = skip_ws(buf, colon + 1);
+        if value >= buf.len() {
+            return Err(unexpected(buf, value));
+        }
+        self.pos = value;
+        Ok(Some(Member {
+            key: &buf[i + 1..key_end],
+            value,
+        }))
+    }
+
+    /// Tells the walker where the value of the last member ended.
+    pub(crate) fn value_ended(&mut self, end: usize) {
+        self.pos = end;
+    }
+
+    /// The index after the closing `}` (once [`Members::next_member`] returned `None`).
+    pub(crate) fn end(&self) -> usize {
+        self.pos
+    }
+}
+
+/// Walks the elements of one array, like [`Members`].
+pub(crate) struct Elements<'b> {
+    buf: &'b [u8],
+    pos: usize,
+    first: bool,
+}
+
+impl<'b> Elements<'b> {
+    /// Starts at the `[` at `buf[open]`.
+    pub(crate) fn new(buf: &'b [u8], open: usize) -> Self {
+        Self {
+            buf,
+            pos: open + 1,
+            first: true,
+        }
+    }
+
+    /// The index of the next element's first byte, or `None` after the closing `]`.
+    pub(crate) fn next_element(&mut self) -> Result<Option<usize>, ScanError> {
+        let buf = self.buf;
+        let i = skip_ws(buf, self.pos);
+        let start = match buf.get(i) {
+            Some(b']') => {
+                self.pos = i + 1;
+                return Ok(None);
+            }
+            Some(b',') if !self.first => skip_ws(buf, i + 1),
+            _ if self.first => i,
+            _ => return Err(unexpected(buf, i)),
+        };
+        self.first = false;
+        if matches!(buf.get(start), None | Some(b']' | b',')) {
+            return Err(unexpected(buf, start));
+        }
+        self.pos = start;
+        Ok(Some(start))
+    }
+
+    /// Tells the walker where the last element ended.
+    pub(crate) fn value_ended(&mut self, end: usize) {
+        self.pos = end;
+    }
+
+    /// The index after the closing `]`.
+    pub(crate) fn end(&self) -> usize {
+        self.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(s: &str) -> Result<usize, ScanErrorKind> {
+        value_end(s.as_bytes(), 0).map_err(|e| e.kind)
+    }
+
+    #[test]
+    fn values_end_where_json_says() {
+        assert_eq!(end(r#"{"a":"}"}xyz"#), Ok(9));
+        assert_eq!(end(r#"["a\"]",{"b":[1,2]}] 5"#), Ok(20));
+        assert_eq!(end(r#""esc \\" rest"#), Ok(8));
+        assert_eq!(end(r#""long string with no escapes at all, > 8 bytes" x"#), Ok(47));
+        assert_eq!(end(r#""\u00e9\/\b" x"#), Ok(12));
+        assert_eq!(end("-12.5e+3,"), Ok(8));
+        assert_eq!(end("true]"), Ok(4));
+        assert_eq!(end("null"), Ok(4));
+    }
+
+    #[test]
+    fn broken_values_are_errors() {
+        assert_eq!(end(r#"{"a":"b"#), Err(ScanErrorKind::UnexpectedEnd));
+        assert_eq!(end(r#"{"a":[}"#), Err(ScanErrorKind::MismatchedBracket));
+        assert_eq!(end("\"a\nb\""), Err(ScanErrorKind::ControlCharacterInString));
+        assert_eq!(end(r#""\x""#), Err(ScanErrorKind::InvalidEscape));
+        assert_eq!(end(r#""\u12g4""#), Err(ScanErrorKind::InvalidEscape));
+        assert_eq!(end("tru "), Err(ScanErrorKind::UnexpectedByte(b' ')));
+        assert_eq!(end("}"), Err(ScanErrorKind::UnexpectedByte(b'}')));
+        let deep = "[".repeat(129) + &"]".repeat(129);
+        assert_eq!(end(&deep), Err(ScanErrorKind::TooDeep));
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert_eq!(end(&ok), Ok(256));
+    }
+
+    #[test]
+    fn members_and_elements_walk_one_level() {
+        let buf = br#"{ "a" : [1, {"x":2}] , "b\"c":"d" }"#;
+        let mut members = Members::new(buf, 0);
+        let mut seen = Vec::new();
+        while let Some(m) = members.next_member().unwrap() {
+            let e = value_end(buf, m.value).unwrap();
+            seen.push((m.key.to_vec(), buf[m.value..e].to_vec()));
+            members.value_ended(e);
+        }
+        assert_eq!(members.end(), buf.len());
+        assert_eq!(
+            seen,
+            vec![
+                (b"a".to_vec(), b"[1, {\"x\":2}]".to_vec()),
+                (b"b\\\"c".to_vec(), b"\"d\"".to_vec())
+            ]
+        );
+
+        let buf = b"[ 1 , [2] ,\"3\" ]";
+        let mut elements = Elements::new(buf, 0);
+        let mut seen = Vec::new();
+        while let Some(s) = elements.next_element().unwrap() {
+            let e = value_end(buf, s).unwrap();
+            seen.push(buf[s..e].to_vec());
+            elements.value_ended(e);
+        }
+        assert_eq!(seen, vec![b"1".to_vec(), b"[2]".to_vec(), b"\"3\"".to_vec()]);
+        assert_eq!(elements.end(), buf.len());
+    }
+
+    #[test]
+    fn cursors_reject_missing_separators() {
+        let buf = br#"{"a":1 "b":2}"#;
+        let mut members = Members::new(buf, 0);
+        let m = members.next_member().unwrap().unwrap();
+        members.value_ended(value_end(buf, m.value).unwrap());
+        assert_eq!(
+            members.next_member().unwrap_err().kind,
+            ScanErrorKind::UnexpectedByte(b'"')
+        );
+        let buf = b"[1,]";
+        let mut elements = Elements::new(buf, 0);
+        let s = elements.next_element().unwrap().unwrap();
+        elements.value_ended(value_end(buf, s).unwrap());
+        assert_eq!(
+            elements.next_element().map_err(|e| e.kind),
+            Err(ScanErrorKind::UnexpectedByte(b']'))
+        );
+        let buf = b"{,}";
+        assert!(Members::new(buf, 0).next_member().is_err());
+        assert!(Members::new(b"{}", 0).next_member().unwrap().is_none());
+        assert!(Elements::new(b"[ ]", 0).next_element().unwrap().is_none());
+    }
+}

@@ -1,0 +1,85 @@
+//! The hunt path: group observations by session, order each session by event time, and run
+//! the detectors against the stored state. Results do not depend on input order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use findings::Occurrence;
+
+use crate::detectors::instance_credential_exfiltration::{self, Timeline};
+use crate::observe::{Observation, Use};
+use crate::settings::Settings;
+use crate::state::{DetectorState, SessionKey};
+
+/// How many announcement times are kept per instance.
+const MAX_ANNOUNCEMENTS: usize = 32;
+
+/// Runs every detector over a run's observations, updating `state`; returns the occurrences.
+pub fn evaluate(
+    settings: &Settings,
+    observations: Vec<Observation>,
+    state: &mut DetectorState,
+) -> Vec<Occurrence> {
+    let mut hits = Vec::new();
+    let mut issues: HashMap<SessionKey, Vec<i64>> = HashMap::new();
+    let mut uses: HashMap<SessionKey, Vec<Use>> = HashMap::new();
+    for observation in observations {
+        match observation {
+            Observation::Hit(hit) => hits.push(*hit),
+            Observation::Issue(issue) => issues.entry(issue.session).or_default().push(issue.time_ms),
+            Observation::Use(call) => uses.entry(call.session.clone()).or_default().push(*call),
+            Observation::NewAddress(new) => {
+                let times = state.announcements.entry((new.account, new.instance)).or_default();
+                times.push(new.time_ms);
+            }
+        }
+    }
+    for times in state.announcements.values_mut() {
+        times.sort_unstable();
+        times.dedup();
+        let excess = times.len().saturating_sub(MAX_ANNOUNCEMENTS);
+        times.drain(..excess);
+    }
+
+    let mut occurrences = dedup_hits(hits);
+    let mut sessions: Vec<SessionKey> = issues.keys().chain(uses.keys()).cloned().collect();
+    sessions.sort_unstable();
+    sessions.dedup();
+    for session in sessions {
+        let mut session_issues = issues.remove(&session).unwrap_or_default();
+        session_issues.sort_unstable();
+        let mut session_uses = uses.remove(&session).unwrap_or_default();
+        sort_and_dedup(&mut session_uses);
+        let instance_key: (Arc<str>, Arc<str>) =
+            (Arc::clone(&session.account), Arc::clone(&session.instance));
+        let announcements = state
+            .announcements
+            .get(&instance_key)
+            .cloned()
+            .unwrap_or_default();
+        let timeline = Timeline {
+            issues: &session_issues,
+            uses: &session_uses,
+            announcements: &announcements,
+        };
+        let session_state = state.sessions.entry(session).or_default();
+        instance_credential_exfiltration::run(settings, &timeline, session_state, &mut occurrences);
+    }
+    occurrences
+}
+
+/// Event-time order, ties broken by event id; the same event id twice (CloudTrail sometimes
+/// delivers a record twice) counts once.
+fn sort_and_dedup(uses: &mut Vec<Use>) {
+    uses.sort_unstable_by(|a, b| (a.time_ms, &a.event_id).cmp(&(b.time_ms, &b.event_id)));
+    uses.dedup_by(|a, b| !a.event_id.is_empty() && a.event_id == b.event_id);
+}
+
+/// Threat-list hits, once per event id and finding type, in a stable order.
+fn dedup_hits(mut hits: Vec<Occurrence>) -> Vec<Occurrence> {
+    hits.sort_by(|a, b| {
+        (a.call.time_ms, &a.call.event_id, &a.key).cmp(&(b.call.time_ms, &b.call.event_id, &b.key))
+    });
+    hits.dedup_by(|a, b| !a.call.event_id.is_empty() && a.call.event_id == b.call.event_id && a.key == b.key);
+    hits
+}
