@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::borrowed::json_string;
 use crate::gzip::GzipError;
+use crate::hits::Hits;
 use crate::layout::{self, Layout};
 use crate::prefilter::Prefilter;
 use crate::record::{Record, parse_event_time};
@@ -174,6 +175,7 @@ pub fn decode_buffer(
 ) -> DecodeStats {
     let mut decoder = Decoder {
         prefilter: opts.prefilter.as_ref(),
+        hits: Hits::new(bytes, opts.prefilter.as_ref()),
         on_record,
         location: whole(source),
         base: 0,
@@ -217,11 +219,13 @@ const CLOUDTRAIL_DETAIL_TYPES: &[&str] = &[
     "AWS Insight via CloudTrail",
 ];
 
-struct Decoder<'o, 'f> {
-    prefilter: Option<&'o Prefilter>,
+struct Decoder<'h, 'f> {
+    prefilter: Option<&'h Prefilter>,
+    /// Needle occurrences in the whole buffer (positions are absolute: `base` + offset).
+    hits: Hits<'h>,
     on_record: &'f mut dyn FnMut(&Record<'_>, &Location),
     location: Location,
-    /// Offset of the slice being scanned within the whole buffer (for error offsets).
+    /// Offset of the slice being scanned within the whole buffer.
     base: usize,
     stats: DecodeStats,
 }
@@ -243,9 +247,8 @@ impl Decoder<'_, '_> {
         self.problem(error);
     }
 
-    fn syntax(&mut self, error: ScanError) {
-        let error = error.shifted(self.base);
-        self.problem(DecodeError::InvalidJson(error.to_string()));
+    fn invalid_json(&self, error: ScanError) -> DecodeError {
+        DecodeError::InvalidJson(error.shifted(self.base).to_string())
     }
 
     fn run(&mut self, buf: &[u8]) {
@@ -274,7 +277,10 @@ impl Decoder<'_, '_> {
             self.location.record = None;
             match self.document(buf, start) {
                 Ok(end) => start = scan::skip_ws(buf, end),
-                Err(error) => return self.syntax(error),
+                Err(error) => {
+                    let error = self.invalid_json(error);
+                    return self.problem(error);
+                }
             }
             first = false;
         }
@@ -291,13 +297,19 @@ impl Decoder<'_, '_> {
             self.location.line = Some(number);
             self.location.record = None;
             self.base = range.start;
-            match self.document(line, start) {
-                Ok(end) if scan::skip_ws(line, end) == line.len() => {}
-                Ok(end) => self.syntax(ScanError {
-                    offset: scan::skip_ws(line, end),
-                    kind: scan::ScanErrorKind::UnexpectedByte(line[scan::skip_ws(line, end)]),
-                }),
-                Err(error) => self.syntax(error),
+            let result = self.document(line, start).and_then(|end| {
+                let rest = scan::skip_ws(line, end);
+                match line.get(rest) {
+                    None => Ok(()),
+                    Some(&byte) => Err(ScanError {
+                        offset: rest,
+                        kind: scan::ScanErrorKind::UnexpectedByte(byte),
+                    }),
+                }
+            });
+            if let Err(error) = result {
+                let error = self.invalid_json(error);
+                self.problem(error);
             }
         }
         self.base = 0;
@@ -308,22 +320,24 @@ impl Decoder<'_, '_> {
     fn document(&mut self, buf: &[u8], start: usize) -> Result<usize, ScanError> {
         match buf.get(start) {
             Some(b'[') => self.array_of_items(buf, start),
-            Some(b'{') => {
+            Some(b'{') if starts_with_container(buf, start) => {
                 let (end, content) = self.object(buf, start, true)?;
                 if let Content::Item(keys) = content {
+                    self.stats.records += 1;
                     self.item(buf, start, end, keys);
                 }
                 Ok(end)
             }
-            _ => {
-                let end = scan::value_end(buf, start)?;
-                self.stats.records += 1;
-                self.bad_record(DecodeError::NotCloudTrail(
-                    "a json value that is not an object or array".to_owned(),
-                ));
-                Ok(end)
-            }
+            Some(b'{') => self.object_item(buf, start),
+            _ => self.not_an_object(buf, start, "a json value that is not an object or array"),
         }
+    }
+
+    fn not_an_object(&mut self, buf: &[u8], start: usize, what: &str) -> Result<usize, ScanError> {
+        let end = scan::value_end(buf, start)?;
+        self.stats.records += 1;
+        self.bad_record(DecodeError::NotCloudTrail(what.to_owned()));
+        Ok(end)
     }
 
     fn array_of_items(&mut self, buf: &[u8], open: usize) -> Result<usize, ScanError> {
@@ -332,23 +346,54 @@ impl Decoder<'_, '_> {
         while let Some(start) = elements.next_element()? {
             self.location.record = Some(index);
             let end = if buf.get(start) == Some(&b'{') {
-                let (end, content) = self.object(buf, start, false)?;
-                if let Content::Item(keys) = content {
-                    self.item(buf, start, end, keys);
-                }
-                end
+                self.object_item(buf, start)?
             } else {
-                let end = scan::value_end(buf, start)?;
-                self.stats.records += 1;
-                self.bad_record(DecodeError::NotCloudTrail(
-                    "an array element that is not an object".to_owned(),
-                ));
-                end
+                self.not_an_object(buf, start, "an array element that is not an object")?
             };
             elements.value_ended(end);
             index += 1;
         }
         Ok(elements.end())
+    }
+
+    /// One object that is an item (a record, an envelope, a `CloudTrailEvent` row, …).
+    ///
+    /// Fast path: find its end with the block scanner; if it contains `"eventTime"`, either
+    /// skip it (the prefilter rejects it) or parse it as a record. Anything else (no
+    /// `"eventTime"`, or a parse error) takes the slow path, which walks the object member by
+    /// member, classifies it and reports precisely what is wrong.
+    fn object_item(&mut self, buf: &[u8], start: usize) -> Result<usize, ScanError> {
+        let end = scan::container_end_fast(buf, start)?;
+        self.stats.records += 1;
+        let (abs_start, abs_end) = (self.base + start, self.base + end);
+        if self.hits.event_time_in(abs_start, abs_end) {
+            if !self.hits.passes(abs_start, abs_end) {
+                return Ok(end);
+            }
+            if let Ok(record) = serde_json::from_slice::<Record<'_>>(&buf[start..end]) {
+                self.accept(record);
+                return Ok(end);
+            }
+        }
+        match self.object(&buf[..end], start, false) {
+            Ok((walked, Content::Item(keys))) if walked == end => {
+                self.item(buf, start, end, keys);
+            }
+            Ok((walked, _)) => {
+                let error = ScanError {
+                    offset: walked,
+                    kind: scan::ScanErrorKind::UnexpectedByte(buf[walked.min(end - 1)]),
+                };
+                let error = self.invalid_json(error);
+                self.bad_record(error);
+            }
+            // The block scanner found where the object ends, so its neighbours are safe.
+            Err(error) => {
+                let error = self.invalid_json(error);
+                self.bad_record(error);
+            }
+        }
+        Ok(end)
     }
 
     /// Walks one object's members, decoding a `Records`/`Events` array in place when
@@ -398,19 +443,18 @@ impl Decoder<'_, '_> {
         Ok((members.end(), content))
     }
 
-    /// An object that is not a container: a record, an EventBridge envelope, a
-    /// `CloudTrailEvent` row, or not CloudTrail at all. Counts as one record.
+    /// An object that is not a container (already counted as one record): a record, an
+    /// EventBridge envelope, a `CloudTrailEvent` row, or not CloudTrail at all.
     fn item(&mut self, buf: &[u8], start: usize, end: usize, keys: Keys) {
-        self.stats.records += 1;
         if keys.event_time {
-            return self.record(&buf[start..end]);
+            return self.record(&buf[start..end], Some(self.base + start));
         }
         if let (Some((ts, te)), Some((ds, de))) = (keys.detail_type, keys.detail) {
             let detail_type = json_string(&buf[ts..te]);
             return match detail_type {
                 Ok(t) if CLOUDTRAIL_DETAIL_TYPES.contains(&t.as_ref()) => {
                     if keys.detail_has_event_time {
-                        self.record(&buf[ds..de]);
+                        self.record(&buf[ds..de], Some(self.base + ds));
                     } else {
                         self.bad_record(DecodeError::MissingEventTime);
                     }
@@ -466,7 +510,7 @@ impl Decoder<'_, '_> {
         match record_keys(inner, start) {
             Ok((end, keys)) if scan::skip_ws(inner, end) == inner.len() => {
                 if keys.event_time {
-                    self.record(&inner[start..end]);
+                    self.record(&inner[start..end], None);
                 } else if keys.record_like {
                     self.bad_record(DecodeError::MissingEventTime);
                 } else {
@@ -484,27 +528,46 @@ impl Decoder<'_, '_> {
         }
     }
 
-    /// A record with an `eventTime` key: prefilter, parse, check the time, hand on.
-    fn record(&mut self, bytes: &[u8]) {
-        if self.prefilter.is_some_and(|p| !p.matches(bytes)) {
+    /// A record with an `eventTime` key: prefilter, parse, check the time, hand on. `at` is
+    /// its offset in the decoded buffer, or `None` for an unescaped copy.
+    fn record(&mut self, bytes: &[u8], at: Option<usize>) {
+        let passes = match at {
+            Some(at) => self.hits.passes(at, at + bytes.len()),
+            None => self.prefilter.is_none_or(|p| p.matches(bytes)),
+        };
+        if !passes {
             return;
         }
         match serde_json::from_slice::<Record<'_>>(bytes) {
-            Ok(mut record) => match parse_event_time(&record.event_time) {
-                Some(millis) => {
-                    record.event_time_millis = millis;
-                    self.stats.records_parsed += 1;
-                    (self.on_record)(&record, &self.location);
-                }
-                None => {
-                    let time = record.event_time.into_owned();
-                    self.bad_record(DecodeError::InvalidEventTime(time));
-                }
-            },
+            Ok(record) => self.accept(record),
             Err(e) if e.is_data() => self.bad_record(DecodeError::InvalidRecord(e.to_string())),
             Err(e) => self.bad_record(DecodeError::InvalidJson(e.to_string())),
         }
     }
+
+    /// A parsed record: check its time and hand it on.
+    fn accept(&mut self, mut record: Record<'_>) {
+        match parse_event_time(&record.event_time) {
+            Some(millis) => {
+                record.event_time_millis = millis;
+                self.stats.records_parsed += 1;
+                (self.on_record)(&record, &self.location);
+            }
+            None => {
+                let time = record.event_time.into_owned();
+                self.bad_record(DecodeError::InvalidEventTime(time));
+            }
+        }
+    }
+}
+
+/// Whether the object at `buf[open]` starts with a `Records` or `Events` array.
+fn starts_with_container(buf: &[u8], open: usize) -> bool {
+    matches!(
+        Members::new(buf, open).next_member(),
+        Ok(Some(member)) if matches!(member.key, b"Records" | b"Events")
+            && buf.get(member.value) == Some(&b'[')
+    )
 }
 
 /// The classifying keys of the object at `buf[open]`, and where it ends.

@@ -10,6 +10,7 @@
 mod borrowed;
 pub mod decode;
 mod gzip;
+mod hits;
 pub mod input;
 mod layout;
 mod parallel;

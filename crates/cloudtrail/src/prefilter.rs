@@ -23,6 +23,11 @@ impl Prefilter {
         }
     }
 
+    /// The needle finders.
+    pub(crate) fn finders(&self) -> &[Finder<'static>] {
+        &self.finders
+    }
+
     /// Whether `record` contains any needle.
     pub fn matches(&self, record: &[u8]) -> bool {
         self.finders

@@ -220,6 +220,141 @@ fn container_end(buf: &[u8], start: usize) -> Result<usize, ScanError> {
     Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd))
 }
 
+/// Exact per-byte equality: the high bit of each byte of `word` that equals `byte`.
+fn eq_bytes(word: u64, byte: u8) -> u64 {
+    let y = word ^ (LOW_BITS * u64::from(byte));
+    !(((y & !HIGH_BITS) + !HIGH_BITS) | y) & HIGH_BITS
+}
+
+/// Gathers the high bit of each byte into the low 8 bits.
+fn movemask(high: u64) -> u64 {
+    ((high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Bit `i` set when an odd number of bits at or below `i` are set in `bits`.
+fn prefix_xor(mut bits: u64) -> u64 {
+    bits ^= bits << 1;
+    bits ^= bits << 2;
+    bits ^= bits << 4;
+    bits ^= bits << 8;
+    bits ^= bits << 16;
+    bits ^= bits << 32;
+    bits
+}
+
+/// Bitmasks of one 64-byte block.
+struct BlockMasks {
+    quote: u64,
+    backslash: u64,
+    /// `{`, `}`, `[`, `]` (and, harmlessly, `Y`, `y`, `_`, DEL, which cannot appear outside
+    /// strings in JSON and are ignored when met).
+    bracket: u64,
+}
+
+impl BlockMasks {
+    fn of(block: &[u8; 64]) -> Self {
+        let mut masks = Self {
+            quote: 0,
+            backslash: 0,
+            bracket: 0,
+        };
+        for (i, chunk) in block.as_chunks::<8>().0.iter().enumerate() {
+            let word = u64::from_le_bytes(*chunk);
+            let shift = 8 * i;
+            masks.quote |= movemask(eq_bytes(word, b'"')) << shift;
+            masks.backslash |= movemask(eq_bytes(word, b'\\')) << shift;
+            // `{` `}` `[` `]` are 0x7b 0x7d 0x5b 0x5d: all become 0x7f when 0x26 is or-ed in.
+            masks.bracket |= movemask(eq_bytes(word | (LOW_BITS * 0x26), 0x7f)) << shift;
+        }
+        masks
+    }
+}
+
+/// The bits of the characters escaped by the backslashes in `backslash`; `carry` says the
+/// first byte is escaped by the previous block, and is set when this block's last byte
+/// escapes the next block's first.
+fn escaped_bits(mut backslash: u64, carry: &mut bool) -> u64 {
+    let mut escaped = 0;
+    if *carry {
+        escaped |= 1;
+        backslash &= !1;
+    }
+    *carry = false;
+    while backslash != 0 {
+        let i = backslash.trailing_zeros();
+        backslash &= !(1 << i);
+        if i == 63 {
+            *carry = true;
+        } else {
+            escaped |= 1 << (i + 1);
+            backslash &= !(1 << (i + 1));
+        }
+    }
+    escaped
+}
+
+/// The end (exclusive) of the object or array that opens at `buf[start]`, 64 bytes at a
+/// time: bitmasks of quotes, backslashes and brackets per block, strings by prefix-xor of
+/// the unescaped quotes, then only the brackets outside strings are visited one by one.
+///
+/// Checks bracket balance, matching and depth, and that strings are terminated; unlike
+/// [`value_end`] it does not check escapes, control characters or literals.
+pub(crate) fn container_end_fast(buf: &[u8], start: usize) -> Result<usize, ScanError> {
+    let mut open: u128 = 0;
+    let mut depth = 0_u32;
+    let mut inside_string = 0_u64;
+    let mut escape_carry = false;
+    let mut pos = start;
+    let mut padded = [b' '; 64];
+    while pos < buf.len() {
+        let rest = &buf[pos..];
+        let block = match rest.first_chunk::<64>() {
+            Some(block) => block,
+            // The last, short block (at most once): padded with whitespace.
+            None => {
+                padded[..rest.len()].copy_from_slice(rest);
+                &padded
+            }
+        };
+        let masks = BlockMasks::of(block);
+        let escaped = if masks.backslash == 0 && !escape_carry {
+            0
+        } else {
+            escaped_bits(masks.backslash, &mut escape_carry)
+        };
+        let strings = prefix_xor(masks.quote & !escaped) ^ inside_string;
+        inside_string = 0_u64.wrapping_sub(strings >> 63);
+        let mut structural = masks.bracket & !strings;
+        while structural != 0 {
+            let bit = structural.trailing_zeros() as usize;
+            structural &= structural - 1;
+            let is_object = match block[bit] {
+                b'{' | b'}' => true,
+                b'[' | b']' => false,
+                _ => continue,
+            };
+            if matches!(block[bit], b'{' | b'[') {
+                if depth == u128::BITS {
+                    return Err(ScanError::at(pos + bit, ScanErrorKind::TooDeep));
+                }
+                open = (open << 1) | u128::from(is_object);
+                depth += 1;
+            } else {
+                if depth == 0 || (open & 1 == 1) != is_object {
+                    return Err(ScanError::at(pos + bit, ScanErrorKind::MismatchedBracket));
+                }
+                open >>= 1;
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(pos + bit + 1);
+                }
+            }
+        }
+        pos += 64;
+    }
+    Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd))
+}
+
 /// One `"key": value` member of an object.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Member<'b> {

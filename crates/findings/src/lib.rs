@@ -6,6 +6,7 @@
 
 mod book;
 mod envelope;
+pub mod export;
 mod id;
 mod kind;
 mod model;

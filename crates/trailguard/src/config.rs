@@ -12,6 +12,10 @@ use toml::Spanned;
 
 /// The whole configuration file.
 #[derive(Debug, Default, Deserialize)]
+#[expect(
+    dead_code,
+    reason = "routing sections are accepted so one file serves every command; hunt does not read them"
+)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     #[serde(default)]

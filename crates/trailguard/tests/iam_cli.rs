@@ -64,7 +64,7 @@ fn iam_simulate_implicit_deny_from_stdin() {
     let request = r#"{"identity_policies":[],"scps":[[{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}]],
         "request":{"action":"s3:GetObject","resource":"arn:aws:s3:::b/k","principal":"arn:aws:iam::123456789012:user/alice"}}"#;
     trailguard().args(["iam", "simulate", "--request", "-"]).write_stdin(request).assert().success().stdout(
-        "ImplicitlyDenied\n  no identity-based policy allows `s3:GetObject` on `arn:aws:s3:::b/k`\n",
+        "ImplicitlyDenied\n  Allow statement 0 of SCP at level 0 `scps[0][0]`\n  no identity-based policy allows `s3:GetObject` on `arn:aws:s3:::b/k`\n",
     );
 }
 

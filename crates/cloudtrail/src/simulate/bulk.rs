@@ -256,9 +256,9 @@ fn account_names(world: &mut World, rng: &mut Rng, account: &str) -> Names {
             world.name("reports/daily/summary.csv"),
         ],
         secret: [world.name("prod/db/password"), world.name("prod/api/stripe-key")],
-        kms_key: world.name(format!("arn:aws:kms:us-east-1:{account}:key/{}", ids::uuid(rng))),
+        kms_key: world.name(format!("key/{}", ids::uuid(rng))),
         kms_context: world.name(format!(
-            "SecretARN=arn:aws:secretsmanager:us-east-1:{account}:secret:prod/db/password-AbCdEf"
+            "SecretARN=arn:aws:secretsmanager:{{region}}:{account}:secret:prod/db/password-AbCdEf"
         )),
         parameter: world.name("/app/prod/feature-flags"),
         role: world.name("web-app-role"),
@@ -484,15 +484,19 @@ pub(crate) fn plan(
     let mut instances: Vec<Instance> = Vec::with_capacity(count);
     for index in 0..count {
         let account = index % ACCOUNTS.len();
-        let region = *rng.pick(&REGIONS);
+        let mut region = *rng.pick(&REGIONS);
         let role_at = rng.index(ROLES.len());
-        let private_ip = addrs.private(&mut rng, u8::try_from(site_of(account, region)).unwrap_or(0));
-        let network = match rng.below(100) {
-            0..50 => Network::Public,
-            50..78 => Network::Nat,
-            78..92 => Network::Endpoint,
-            _ => Network::Ipv6,
+        // Every tenth instance is reached over IPv6 (dual-stack endpoints), the rest by draw.
+        let network = match (index % 10, rng.below(100)) {
+            (3, _) => Network::Ipv6,
+            (_, 0..55) => Network::Public,
+            (_, 55..83) => Network::Nat,
+            _ => Network::Endpoint,
         };
+        if network == Network::Ipv6 && region == Region::EuWest1 {
+            region = Region::UsWest2;
+        }
+        let private_ip = addrs.private(&mut rng, u8::try_from(site_of(account, region)).unwrap_or(0));
         let (network, ip) = match network {
             Network::Ipv6 => match addrs.ec2_v6(&mut rng, region) {
                 Some(v6) => (Network::Ipv6, IpAddr::V6(v6)),
@@ -573,11 +577,18 @@ pub(crate) fn plan(
     }
 
     // Some instances get a new address: an Elastic IP or a second network interface.
+    // The first two eligible instances always move (one of each kind); then about 9% do.
+    let mut eligible = 0;
     for instance in &mut instances {
         if instance.network != Network::Public || instance.first_use + 1_200 >= end {
             continue;
         }
-        let roll = rng.below(100);
+        let roll = match eligible {
+            0 => 0,
+            1 => 8,
+            _ => rng.below(100),
+        };
+        eligible += 1;
         if roll >= 9 {
             continue;
         }

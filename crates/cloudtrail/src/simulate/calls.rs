@@ -420,13 +420,13 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
         Call::KmsDecrypt { context, .. } => {
             let mut obj = Obj::new(out);
             obj.str("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
-            encryption_context(&mut obj, ctx.world.text(context));
+            encryption_context(&mut obj, ctx.world.text(context), &region);
             obj.end();
         }
         Call::KmsEncrypt { key, context } => {
             let mut obj = Obj::new(out);
             obj.str("keyId", ctx.world.text(key));
-            encryption_context(&mut obj, ctx.world.text(context));
+            encryption_context(&mut obj, ctx.world.text(context), &region);
             obj.str("encryptionAlgorithm", "SYMMETRIC_DEFAULT");
             obj.end();
         }
@@ -633,10 +633,12 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
     }
 }
 
-fn encryption_context(obj: &mut Obj<'_>, context: &str) {
+/// Writes `encryptionContext` from `KEY=VALUE`, where `{region}` stands for the call's Region.
+fn encryption_context(obj: &mut Obj<'_>, context: &str, region: &str) {
     let (key, value) = context.split_once('=').unwrap_or(("aws:s3:arn", context));
+    let value = value.replace("{region}", region);
     let mut ctx = obj.obj("encryptionContext");
-    ctx.str(key, value);
+    ctx.str(key, &value);
     ctx.end();
 }
 

@@ -46,6 +46,8 @@ fn push_user_agent(out: &mut Vec<u8>, agent: Agent, spec: Spec) {
             "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
         }
     };
+    // The texts hold no character JSON must escape.
+    out.push(b'"');
     let bracket = spec.service == "s3" && agent != Agent::Console;
     if bracket {
         out.push(b'[');
@@ -57,6 +59,7 @@ fn push_user_agent(out: &mut Vec<u8>, agent: Agent, spec: Spec) {
     if bracket {
         out.push(b']');
     }
+    out.push(b'"');
 }
 
 /// `dynamodb.list-tables`: the `command/` part of an AWS CLI v2 user agent.
