@@ -44,12 +44,21 @@ pub fn to_asff(finding: &Finding, product_arn_region: Option<&str>) -> Value {
     asff.insert("GeneratorId".into(), json!(generator_id(finding)));
     asff.insert("AwsAccountId".into(), json!(finding.account_id));
     asff.insert("Types".into(), json!(types));
-    asff.insert("FirstObservedAt".into(), json!(finding.service.event_first_seen));
-    asff.insert("LastObservedAt".into(), json!(finding.service.event_last_seen));
+    asff.insert(
+        "FirstObservedAt".into(),
+        json!(finding.service.event_first_seen),
+    );
+    asff.insert(
+        "LastObservedAt".into(),
+        json!(finding.service.event_last_seen),
+    );
     asff.insert("CreatedAt".into(), json!(finding.created_at));
     asff.insert("UpdatedAt".into(), json!(finding.updated_at));
     asff.insert("Severity".into(), severity(finding.severity));
-    asff.insert("Title".into(), json!(truncate_chars(&finding.title, MAX_TITLE)));
+    asff.insert(
+        "Title".into(),
+        json!(truncate_chars(&finding.title, MAX_TITLE)),
+    );
     asff.insert(
         "Description".into(),
         json!(truncate_chars(&finding.description, MAX_DESCRIPTION)),
@@ -64,7 +73,10 @@ pub fn to_asff(finding: &Finding, product_arn_region: Option<&str>) -> Value {
     // `WorkflowState` is deprecated but GuardDuty still writes `NEW`; its enum has no
     // suppressed state, so the archived case shows in `Workflow.Status` and `RecordState`.
     asff.insert("WorkflowState".into(), json!("NEW"));
-    asff.insert("Workflow".into(), json!({"Status": workflow_status(finding)}));
+    asff.insert(
+        "Workflow".into(),
+        json!({"Status": workflow_status(finding)}),
+    );
     asff.insert("RecordState".into(), json!(record_state(finding)));
     if let Some(action) = action(finding) {
         asff.insert("Action".into(), action);
@@ -201,7 +213,10 @@ fn ec2_instance(finding: &Finding, instance: &InstanceDetails) -> Value {
 fn ec2_details(instance: &InstanceDetails) -> Map<String, Value> {
     let interfaces = &instance.network_interfaces;
     // Public addresses first, then private ones, as in GuardDuty's example.
-    let mut ipv4: Vec<&str> = interfaces.iter().filter_map(|ni| ni.public_ip.as_deref()).collect();
+    let mut ipv4: Vec<&str> = interfaces
+        .iter()
+        .filter_map(|ni| ni.public_ip.as_deref())
+        .collect();
     for ni in interfaces {
         let private = ni.private_ip_address.iter().map(String::as_str).chain(
             ni.private_ip_addresses
@@ -230,13 +245,22 @@ fn ec2_details(instance: &InstanceDetails) -> Map<String, Value> {
     put("IpV6Addresses", (!ipv6.is_empty()).then(|| json!(ipv6)));
     put(
         "VpcId",
-        interfaces.iter().find_map(|ni| ni.vpc_id.as_ref()).map(|id| json!(id)),
+        interfaces
+            .iter()
+            .find_map(|ni| ni.vpc_id.as_ref())
+            .map(|id| json!(id)),
     );
     put(
         "SubnetId",
-        interfaces.iter().find_map(|ni| ni.subnet_id.as_ref()).map(|id| json!(id)),
+        interfaces
+            .iter()
+            .find_map(|ni| ni.subnet_id.as_ref())
+            .map(|id| json!(id)),
     );
-    put("LaunchedAt", instance.launch_time.as_ref().map(|t| json!(t)));
+    put(
+        "LaunchedAt",
+        instance.launch_time.as_ref().map(|t| json!(t)),
+    );
     put(
         "IamInstanceProfileArn",
         instance.iam_instance_profile.as_ref().map(|p| json!(p.arn)),
@@ -301,7 +325,11 @@ fn remote_ip(details: &RemoteIpDetails) -> Option<Value> {
     if let Some(asn) = org.asn.as_deref().and_then(asn_number) {
         organization.insert("Asn".into(), json!(asn));
     }
-    for (name, value) in [("AsnOrg", &org.asn_org), ("Isp", &org.isp), ("Org", &org.org)] {
+    for (name, value) in [
+        ("AsnOrg", &org.asn_org),
+        ("Isp", &org.isp),
+        ("Org", &org.org),
+    ] {
         if let Some(value) = value {
             organization.insert(name.into(), json!(value));
         }
@@ -475,8 +503,7 @@ mod tests {
             json!({"AsnOrg": "EXAMPLE-NET", "Isp": "Example Broadband", "Org": "Example Broadband"})
         );
         assert_eq!(
-            asff["ProductFields"]
-                ["aws/guardduty/service/action/awsApiCallAction/remoteIpDetails/organization/asn"],
+            asff["ProductFields"]["aws/guardduty/service/action/awsApiCallAction/remoteIpDetails/organization/asn"],
             "unknown"
         );
     }
@@ -489,7 +516,10 @@ mod tests {
         assert_eq!(asff["RecordState"], "ARCHIVED");
         assert_eq!(asff["Workflow"], json!({"Status": "SUPPRESSED"}));
         assert_eq!(asff["WorkflowState"], "NEW");
-        assert_eq!(asff["ProductFields"]["aws/guardduty/service/archived"], "true");
+        assert_eq!(
+            asff["ProductFields"]["aws/guardduty/service/archived"],
+            "true"
+        );
     }
 
     #[test]
@@ -582,7 +612,8 @@ mod tests {
         if let Some(call) = finding.service.action.aws_api_call_action.as_mut() {
             call.remote_ip_details = Some(ip);
         }
-        let remote = to_asff(&finding, None)["Action"]["AwsApiCallAction"]["RemoteIpDetails"].clone();
+        let remote =
+            to_asff(&finding, None)["Action"]["AwsApiCallAction"]["RemoteIpDetails"].clone();
         assert!(remote.get("IpAddressV4").is_none());
         assert_eq!(remote["City"], json!({"CityName": "Seattle"}));
     }

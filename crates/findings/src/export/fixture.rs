@@ -142,7 +142,10 @@ fn additional_info() -> Map<String, Value> {
         json!([{"count": 13, "firstSeen": 1_795_947_302, "lastSeen": 1_795_947_700, "name": "ListTables"}]),
     );
     info.insert("imdsVersion".to_owned(), json!("1.0"));
-    info.insert("latestEventId".to_owned(), json!("7c1b1c0e-2f4e-4d3b-9a61-0e9d7b1f2a13"));
+    info.insert(
+        "latestEventId".to_owned(),
+        json!("7c1b1c0e-2f4e-4d3b-9a61-0e9d7b1f2a13"),
+    );
     let value = Value::Object(info.clone()).to_string();
     info.insert("value".to_owned(), Value::String(value));
     info.insert("type".to_owned(), json!("default"));

@@ -79,10 +79,14 @@ pub fn to_ocsf(finding: &Finding) -> Value {
     let src_endpoint = call
         .and_then(|call| call.remote_ip_details.as_ref())
         .and_then(src_endpoint);
-    let evidence: Map<String, Value> = [("actor", actor), ("api", api), ("src_endpoint", src_endpoint)]
-        .into_iter()
-        .filter_map(|(name, value)| Some((name.to_owned(), value?)))
-        .collect();
+    let evidence: Map<String, Value> = [
+        ("actor", actor),
+        ("api", api),
+        ("src_endpoint", src_endpoint),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+    .collect();
     if !evidence.is_empty() {
         ocsf.insert("evidences".into(), json!([evidence]));
     }
@@ -118,8 +122,16 @@ fn finding_info(finding: &Finding) -> Value {
     info.insert("types".into(), json!([finding.finding_type]));
     insert_time(&mut info, "created_time", &finding.created_at);
     insert_time(&mut info, "modified_time", &finding.updated_at);
-    insert_time(&mut info, "first_seen_time", &finding.service.event_first_seen);
-    insert_time(&mut info, "last_seen_time", &finding.service.event_last_seen);
+    insert_time(
+        &mut info,
+        "first_seen_time",
+        &finding.service.event_first_seen,
+    );
+    insert_time(
+        &mut info,
+        "last_seen_time",
+        &finding.service.event_last_seen,
+    );
     Value::Object(info)
 }
 
@@ -273,7 +285,10 @@ fn unmapped(finding: &Finding) -> Map<String, Value> {
             unmapped.insert(format!("{path}.remoteAccountDetails"), json!(account));
         }
         if !call.affected_resources.is_empty() {
-            unmapped.insert(format!("{path}.affectedResources"), json!(call.affected_resources));
+            unmapped.insert(
+                format!("{path}.affectedResources"),
+                json!(call.affected_resources),
+            );
         }
         if let Some(remote) = &call.remote_ip_details {
             let path = format!("{path}.remoteIpDetails");
@@ -283,7 +298,12 @@ fn unmapped(finding: &Finding) -> Map<String, Value> {
             if let Some(org) = &remote.organization.org {
                 unmapped.insert(format!("{path}.organization.org"), json!(org));
             }
-            if let Some(asn) = remote.organization.asn.as_deref().filter(|asn| asn_number(asn).is_none()) {
+            if let Some(asn) = remote
+                .organization
+                .asn
+                .as_deref()
+                .filter(|asn| asn_number(asn).is_none())
+            {
                 unmapped.insert(format!("{path}.organization.asn"), json!(asn));
             }
         }

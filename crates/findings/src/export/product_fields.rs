@@ -30,8 +30,14 @@ pub(crate) fn product_fields(finding: &Finding, product_arn: &str) -> Map<String
             "aws/securityhub/FindingId".to_owned(),
             format!("{product_arn}/{}", finding.arn),
         ),
-        ("aws/securityhub/ProductName".to_owned(), "GuardDuty".to_owned()),
-        ("aws/securityhub/CompanyName".to_owned(), "Amazon".to_owned()),
+        (
+            "aws/securityhub/ProductName".to_owned(),
+            "GuardDuty".to_owned(),
+        ),
+        (
+            "aws/securityhub/CompanyName".to_owned(),
+            "Amazon".to_owned(),
+        ),
     ];
     keep_within_limit(&mut pairs, MAX_PRODUCT_FIELDS - security_hub.len());
     pairs
