@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::borrowed::json_string;
+use crate::extract::{self, ExtractError};
 use crate::gzip::GzipError;
 use crate::hits::Hits;
 use crate::layout::{self, Layout};
@@ -370,9 +371,16 @@ impl Decoder<'_, '_> {
             if !self.hits.passes(abs_start, abs_end) {
                 return Ok(end);
             }
-            if let Ok(record) = serde_json::from_slice::<Record<'_>>(&buf[start..end]) {
-                self.accept(record);
-                return Ok(end);
+            match extract::record(&buf[..end], start) {
+                Ok((record, _)) => {
+                    self.accept(record);
+                    return Ok(end);
+                }
+                Err(ExtractError::NoEventTime) => {}
+                Err(error) => {
+                    self.extract_failed(error, self.base);
+                    return Ok(end);
+                }
             }
         }
         match self.object(&buf[..end], start, false) {
@@ -538,11 +546,23 @@ impl Decoder<'_, '_> {
         if !passes {
             return;
         }
-        match serde_json::from_slice::<Record<'_>>(bytes) {
-            Ok(record) => self.accept(record),
-            Err(e) if e.is_data() => self.bad_record(DecodeError::InvalidRecord(e.to_string())),
-            Err(e) => self.bad_record(DecodeError::InvalidJson(e.to_string())),
+        match extract::record(bytes, 0) {
+            Ok((record, end)) if scan::skip_ws(bytes, end) == bytes.len() => self.accept(record),
+            Ok((_, end)) => self.bad_record(DecodeError::InvalidJson(format!(
+                "trailing characters at byte {end}"
+            ))),
+            Err(error) => self.extract_failed(error, at.unwrap_or(0)),
         }
+    }
+
+    /// Reports a record that could not be built; syntax error offsets are shifted by `base`.
+    fn extract_failed(&mut self, error: ExtractError, base: usize) {
+        let error = match error {
+            ExtractError::Syntax(error) => DecodeError::InvalidJson(error.shifted(base).to_string()),
+            ExtractError::Invalid(message) => DecodeError::InvalidRecord(message),
+            ExtractError::NoEventTime => DecodeError::MissingEventTime,
+        };
+        self.bad_record(error);
     }
 
     /// A parsed record: check its time and hand it on.

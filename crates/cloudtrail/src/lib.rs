@@ -9,6 +9,7 @@
 
 mod borrowed;
 pub mod decode;
+mod extract;
 mod gzip;
 mod hits;
 pub mod input;

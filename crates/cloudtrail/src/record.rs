@@ -13,7 +13,7 @@ use crate::borrowed::opt_cow;
 pub use crate::time::parse_event_time;
 
 /// One CloudTrail event record (the fields detectors use).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record<'a> {
     /// `eventVersion`, e.g. `1.08`.
@@ -77,7 +77,7 @@ pub struct Record<'a> {
 }
 
 /// `userIdentity`: who made the call.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserIdentity<'a> {
     /// `type`: `AssumedRole`, `IAMUser`, `AWSService`, `Root`, …
@@ -107,7 +107,7 @@ pub struct UserIdentity<'a> {
 }
 
 /// `userIdentity.sessionContext`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionContext<'a> {
     /// `attributes`.
@@ -126,7 +126,7 @@ pub struct SessionContext<'a> {
 }
 
 /// `userIdentity.sessionContext.attributes`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionAttributes<'a> {
     /// `creationDate`: when the session's credentials were issued.
@@ -138,7 +138,7 @@ pub struct SessionAttributes<'a> {
 }
 
 /// `userIdentity.sessionContext.sessionIssuer`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionIssuer<'a> {
     /// `type`, usually `Role`.

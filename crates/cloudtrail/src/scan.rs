@@ -140,16 +140,33 @@ fn next_string_special(buf: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// The index of the closing quote of the string whose content starts at `i`.
-pub(crate) fn string_end(buf: &[u8], mut i: usize) -> Result<usize, ScanError> {
+pub(crate) fn string_end(buf: &[u8], i: usize) -> Result<usize, ScanError> {
+    string_end_escaped(buf, i).map(|(end, _)| end)
+}
+
+/// Like [`string_end`], and whether the string holds escapes.
+pub(crate) fn string_end_escaped(buf: &[u8], mut i: usize) -> Result<(usize, bool), ScanError> {
+    let mut escaped = false;
     loop {
         let Some(j) = next_string_special(buf, i) else {
             return Err(ScanError::at(buf.len(), ScanErrorKind::UnexpectedEnd));
         };
         match buf.get(j) {
-            Some(b'"') => return Ok(j),
-            Some(b'\\') => i = escape_end(buf, j)?,
+            Some(b'"') => return Ok((j, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                i = escape_end(buf, j)?;
+            }
             _ => return Err(ScanError::at(j, ScanErrorKind::ControlCharacterInString)),
         }
+    }
+}
+
+/// The end of the value at `buf[i]`, with the block scanner for objects and arrays.
+pub(crate) fn skip_value(buf: &[u8], i: usize) -> Result<usize, ScanError> {
+    match buf.get(i) {
+        Some(b'{' | b'[') => container_end_fast(buf, i),
+        _ => value_end(buf, i),
     }
 }
 

@@ -26,10 +26,15 @@ pub fn evaluate(
     for observation in observations {
         match observation {
             Observation::Hit(hit) => hits.push(*hit),
-            Observation::Issue(issue) => issues.entry(issue.session).or_default().push(issue.time_ms),
+            Observation::Issue(issue) => {
+                issues.entry(issue.session).or_default().push(issue.time_ms)
+            }
             Observation::Use(call) => uses.entry(call.session.clone()).or_default().push(*call),
             Observation::NewAddress(new) => {
-                let times = state.announcements.entry((new.account, new.instance)).or_default();
+                let times = state
+                    .announcements
+                    .entry((new.account, new.instance))
+                    .or_default();
                 times.push(new.time_ms);
             }
         }
@@ -80,6 +85,8 @@ fn dedup_hits(mut hits: Vec<Occurrence>) -> Vec<Occurrence> {
     hits.sort_by(|a, b| {
         (a.call.time_ms, &a.call.event_id, &a.key).cmp(&(b.call.time_ms, &b.call.event_id, &b.key))
     });
-    hits.dedup_by(|a, b| !a.call.event_id.is_empty() && a.call.event_id == b.call.event_id && a.key == b.key);
+    hits.dedup_by(|a, b| {
+        !a.call.event_id.is_empty() && a.call.event_id == b.call.event_id && a.key == b.key
+    });
     hits
 }

@@ -48,10 +48,7 @@ pub(crate) fn account_of_arn(arn: &str) -> Option<&str> {
 
 /// `i-` followed by 8 or 17 hex digits, in any case: an EC2 instance id.
 pub(crate) fn is_instance_id(name: &str) -> bool {
-    let Some(hex) = name
-        .strip_prefix("i-")
-        .or_else(|| name.strip_prefix("I-"))
-    else {
+    let Some(hex) = name.strip_prefix("i-").or_else(|| name.strip_prefix("I-")) else {
         return false;
     };
     matches!(hex.len(), 8 | 17) && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -88,19 +85,32 @@ mod tests {
         assert_eq!(arn.role_name, "GuardDuty-Example-EC2-Compromised");
         assert_eq!(arn.session, "i-0123456789abcdef0");
         let identity =
-            parse_assumed_role_arn("arn:aws:sts::1:assumed-role/aws:ec2-instance/i-12345678").unwrap();
+            parse_assumed_role_arn("arn:aws:sts::1:assumed-role/aws:ec2-instance/i-12345678")
+                .unwrap();
         assert_eq!(identity.role_name, INSTANCE_IDENTITY_ROLE);
         assert_eq!(parse_assumed_role_arn("arn:aws:iam::1:user/bob"), None);
-        assert_eq!(parse_assumed_role_arn("arn:aws:sts::1:assumed-role/only"), None);
+        assert_eq!(
+            parse_assumed_role_arn("arn:aws:sts::1:assumed-role/only"),
+            None
+        );
         assert_eq!(parse_assumed_role_arn("garbage"), None);
     }
 
     #[test]
     fn role_names_drop_the_path() {
-        assert_eq!(role_name_of_arn("arn:aws:iam::1:role/app/web/WebRole"), Some("WebRole"));
-        assert_eq!(role_name_of_arn("arn:aws:iam::1:role/WebRole"), Some("WebRole"));
+        assert_eq!(
+            role_name_of_arn("arn:aws:iam::1:role/app/web/WebRole"),
+            Some("WebRole")
+        );
+        assert_eq!(
+            role_name_of_arn("arn:aws:iam::1:role/WebRole"),
+            Some("WebRole")
+        );
         assert_eq!(role_name_of_arn("arn:aws:iam::1:user/bob"), None);
-        assert_eq!(account_of_arn("arn:aws:iam::123456789012:role/x"), Some("123456789012"));
+        assert_eq!(
+            account_of_arn("arn:aws:iam::123456789012:role/x"),
+            Some("123456789012")
+        );
     }
 
     #[test]

@@ -48,10 +48,11 @@ impl Inventory {
     /// Reads and adds one `describe-instances` file.
     pub fn add_file(&mut self, path: &Path) -> Result<(), InventoryError> {
         let bytes = fs_err::read(path)?;
-        self.add_json(&bytes).map_err(|error| InventoryError::Format {
-            path: path.display().to_string(),
-            error,
-        })
+        self.add_json(&bytes)
+            .map_err(|error| InventoryError::Format {
+                path: path.display().to_string(),
+                error,
+            })
     }
 
     /// Adds the instances of one `describe-instances` document.
@@ -225,25 +226,45 @@ impl Ec2Instance {
         texts.extend(self.private_ip_address.as_deref());
         for interface in &self.network_interfaces {
             texts.extend(interface.private_ip_address.as_deref());
-            texts.extend(interface.association.as_ref().and_then(|a| a.public_ip.as_deref()));
+            texts.extend(
+                interface
+                    .association
+                    .as_ref()
+                    .and_then(|a| a.public_ip.as_deref()),
+            );
             for private in &interface.private_ip_addresses {
                 texts.push(&private.private_ip_address);
-                texts.extend(private.association.as_ref().and_then(|a| a.public_ip.as_deref()));
+                texts.extend(
+                    private
+                        .association
+                        .as_ref()
+                        .and_then(|a| a.public_ip.as_deref()),
+                );
             }
-            texts.extend(interface.ipv6_addresses.iter().map(|v6| v6.ipv6_address.as_str()));
+            texts.extend(
+                interface
+                    .ipv6_addresses
+                    .iter()
+                    .map(|v6| v6.ipv6_address.as_str()),
+            );
         }
         let mut addresses: Vec<IpAddr> = texts.iter().filter_map(|t| t.parse().ok()).collect();
         addresses.sort_unstable();
         addresses.dedup();
-        let network_interfaces = self.network_interfaces.into_iter().map(into_interface).collect();
+        let network_interfaces = self
+            .network_interfaces
+            .into_iter()
+            .map(into_interface)
+            .collect();
         InventoryInstance {
             account,
             details: InstanceDetails {
                 instance_id: self.instance_id,
                 availability_zone: self.placement.and_then(|p| p.availability_zone),
-                iam_instance_profile: self
-                    .iam_instance_profile
-                    .map(|p| IamInstanceProfile { arn: p.arn, id: p.id }),
+                iam_instance_profile: self.iam_instance_profile.map(|p| IamInstanceProfile {
+                    arn: p.arn,
+                    id: p.id,
+                }),
                 image_id: self.image_id,
                 instance_state: self.state.map(|s| s.name),
                 instance_type: self.instance_type,
@@ -253,7 +274,10 @@ impl Ec2Instance {
                 tags: self
                     .tags
                     .into_iter()
-                    .map(|t| Tag { key: t.key, value: t.value })
+                    .map(|t| Tag {
+                        key: t.key,
+                        value: t.value,
+                    })
                     .collect(),
             },
             addresses,
@@ -267,7 +291,11 @@ fn into_interface(interface: Ec2Interface) -> NetworkInterface {
         None => (None, None),
     };
     NetworkInterface {
-        ipv6_addresses: interface.ipv6_addresses.into_iter().map(|v| v.ipv6_address).collect(),
+        ipv6_addresses: interface
+            .ipv6_addresses
+            .into_iter()
+            .map(|v| v.ipv6_address)
+            .collect(),
         network_interface_id: interface.network_interface_id,
         private_dns_name: interface.private_dns_name,
         private_ip_address: interface.private_ip_address,
@@ -284,7 +312,10 @@ fn into_interface(interface: Ec2Interface) -> NetworkInterface {
         security_groups: interface
             .groups
             .into_iter()
-            .map(|g| SecurityGroup { group_id: g.group_id, group_name: g.group_name })
+            .map(|g| SecurityGroup {
+                group_id: g.group_id,
+                group_name: g.group_name,
+            })
             .collect(),
         subnet_id: interface.subnet_id,
         vpc_id: interface.vpc_id,
@@ -318,15 +349,27 @@ mod tests {
         let addresses: Vec<String> = instance.addresses.iter().map(ToString::to_string).collect();
         assert_eq!(
             addresses,
-            ["10.0.0.10", "10.0.0.11", "34.1.2.3", "54.214.10.20", "2600:1f14::1"]
+            [
+                "10.0.0.10",
+                "10.0.0.11",
+                "34.1.2.3",
+                "54.214.10.20",
+                "2600:1f14::1"
+            ]
         );
         let owner = inventory.owner_of("34.1.2.3".parse().unwrap()).unwrap();
         assert_eq!(owner.details.instance_id, "i-0123456789abcdef0");
         let details = &instance.details;
         assert_eq!(details.instance_state.as_deref(), Some("running"));
         assert_eq!(details.availability_zone.as_deref(), Some("us-west-2a"));
-        assert_eq!(details.network_interfaces[0].public_ip.as_deref(), Some("54.214.10.20"));
-        assert_eq!(details.network_interfaces[0].security_groups[0].group_name, "web");
+        assert_eq!(
+            details.network_interfaces[0].public_ip.as_deref(),
+            Some("54.214.10.20")
+        );
+        assert_eq!(
+            details.network_interfaces[0].security_groups[0].group_name,
+            "web"
+        );
         assert_eq!(details.tags[0].value, "web");
     }
 

@@ -157,7 +157,10 @@ pub struct Observed {
 /// What one record contributes, if anything.
 pub fn observe(settings: &Settings, record: &Record<'_>) -> Observed {
     let mut observed = Observed::default();
-    let source_ip = record.source_ip_address.as_deref().and_then(parse_source_ip);
+    let source_ip = record
+        .source_ip_address
+        .as_deref()
+        .and_then(parse_source_ip);
     if let Some(ip) = source_ip
         && let Some(hit) = malicious_ip_caller::occurrence(settings, record, ip)
     {

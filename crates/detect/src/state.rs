@@ -97,12 +97,15 @@ impl DetectorState {
                 serde_json::to_string(state).unwrap_or_default(),
             )
         });
-        let instances = self.announcements.iter().map(|((account, instance), times)| {
-            (
-                format!("{INSTANCE_PREFIX}{account}|{instance}"),
-                serde_json::to_string(times).unwrap_or_default(),
-            )
-        });
+        let instances = self
+            .announcements
+            .iter()
+            .map(|((account, instance), times)| {
+                (
+                    format!("{INSTANCE_PREFIX}{account}|{instance}"),
+                    serde_json::to_string(times).unwrap_or_default(),
+                )
+            });
         sessions.chain(instances).collect()
     }
 
@@ -112,14 +115,18 @@ impl DetectorState {
     ) -> Result<Self, StateError> {
         let mut state = Self::default();
         for (key, json) in entries {
-            let invalid = |reason: String| StateError { key: key.clone(), reason };
+            let invalid = |reason: String| StateError {
+                key: key.clone(),
+                reason,
+            };
             if let Some(rest) = key.strip_prefix(SESSION_PREFIX) {
                 let session = SessionKey::parse(rest).ok_or_else(|| invalid("bad key".into()))?;
                 let value = serde_json::from_str(&json).map_err(|e| invalid(e.to_string()))?;
                 state.sessions.insert(session, value);
             } else if let Some(rest) = key.strip_prefix(INSTANCE_PREFIX) {
-                let (account, instance) =
-                    rest.split_once('|').ok_or_else(|| invalid("bad key".into()))?;
+                let (account, instance) = rest
+                    .split_once('|')
+                    .ok_or_else(|| invalid("bad key".into()))?;
                 let times = serde_json::from_str(&json).map_err(|e| invalid(e.to_string()))?;
                 state
                     .announcements
@@ -148,17 +155,24 @@ mod tests {
                 consumed_announcement_ms: None,
             },
         );
-        state
-            .announcements
-            .insert((intern("123456789012"), intern("i-0abc12345678def01")), vec![7, 9]);
+        state.announcements.insert(
+            (intern("123456789012"), intern("i-0abc12345678def01")),
+            vec![7, 9],
+        );
         let entries = state.entries();
-        assert_eq!(entries[0].0, "session|123456789012|Role|i-0abc12345678def01");
+        assert_eq!(
+            entries[0].0,
+            "session|123456789012|Role|i-0abc12345678def01"
+        );
         assert_eq!(DetectorState::from_entries(entries).unwrap(), state);
     }
 
     #[test]
     fn unknown_entries_are_errors() {
         let error = DetectorState::from_entries([("x".to_owned(), "{}".to_owned())]).unwrap_err();
-        assert_eq!(error.to_string(), "invalid detector state entry `x`: unknown entry kind");
+        assert_eq!(
+            error.to_string(),
+            "invalid detector state entry `x`: unknown entry kind"
+        );
     }
 }

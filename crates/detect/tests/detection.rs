@@ -162,7 +162,14 @@ fn summary(findings: &[Finding]) -> BTreeSet<(String, String, u64, String, Strin
         .collect()
 }
 
-fn finding(kind: &str, source: &str, count: u64, first: u32, last: u32, severity: u64) -> (String, String, u64, String, String, u64) {
+fn finding(
+    kind: &str,
+    source: &str,
+    count: u64,
+    first: u32,
+    last: u32,
+    severity: u64,
+) -> (String, String, u64, String, String, u64) {
     let millis = |m: u32| time(m).replace('Z', ".000Z");
     (
         format!("InstanceCredentialExfiltration.{kind}"),
@@ -185,14 +192,23 @@ fn workshop_attack_from_a_laptop_is_one_outside_finding() {
         call(13, INSTANCE_IP, "GetItem"),
     ];
     let found = hunt(&records, &settings());
-    assert_eq!(summary(&found), BTreeSet::from([finding("OutsideAWS", LAPTOP_IP, 3, 10, 12, 8)]));
+    assert_eq!(
+        summary(&found),
+        BTreeSet::from([finding("OutsideAWS", LAPTOP_IP, 3, 10, 12, 8)])
+    );
     let f = &found[0];
     assert_eq!(f.resource.resource_type, "AccessKey");
     let key = f.resource.access_key_details.as_ref().unwrap();
-    assert_eq!(key.user_name, ROLE, "the workshop's Lambda reads the role name here");
+    assert_eq!(
+        key.user_name, ROLE,
+        "the workshop's Lambda reads the role name here"
+    );
     assert_eq!(key.user_type, "AssumedRole");
     assert_eq!(key.principal_id, format!("AROAEXAMPLEROLEID:{INSTANCE}"));
-    assert_eq!(f.resource.instance_details.as_ref().unwrap().instance_id, INSTANCE);
+    assert_eq!(
+        f.resource.instance_details.as_ref().unwrap().instance_id,
+        INSTANCE
+    );
     let action = f.service.action.aws_api_call_action.as_ref().unwrap();
     assert_eq!(action.api, "DeleteTable", "the latest occurrence");
     assert_eq!(action.caller_type, "Remote IP");
@@ -218,7 +234,10 @@ fn attacker_first_from_outside_still_alerts_and_does_not_take_the_lock() {
 #[test]
 fn attacker_first_from_aws_takes_the_lock_and_the_instance_is_flagged() {
     // Netflix's documented weakness: the first AWS address wins, so the real instance alerts.
-    let records = [call(1, OTHER_AWS_IP, "ListTables"), call(2, INSTANCE_IP, "PutItem")];
+    let records = [
+        call(1, OTHER_AWS_IP, "ListTables"),
+        call(2, INSTANCE_IP, "PutItem"),
+    ];
     assert_eq!(
         summary(&hunt(&records, &settings())),
         BTreeSet::from([finding("InsideAWS", INSTANCE_IP, 1, 2, 2, 8)])
@@ -233,10 +252,21 @@ fn aws_address_other_than_the_lock_is_inside_aws() {
         call(3, OTHER_AWS_IP, "Scan"),
     ];
     let found = hunt(&records, &settings());
-    assert_eq!(summary(&found), BTreeSet::from([finding("InsideAWS", OTHER_AWS_IP, 2, 2, 3, 8)]));
-    let remote = found[0].service.action.aws_api_call_action.as_ref().unwrap();
+    assert_eq!(
+        summary(&found),
+        BTreeSet::from([finding("InsideAWS", OTHER_AWS_IP, 2, 2, 3, 8)])
+    );
+    let remote = found[0]
+        .service
+        .action
+        .aws_api_call_action
+        .as_ref()
+        .unwrap();
     let account = remote.remote_account_details.as_ref().unwrap();
-    assert_eq!(account.account_id, None, "CloudTrail alone cannot name the other account");
+    assert_eq!(
+        account.account_id, None,
+        "CloudTrail alone cannot name the other account"
+    );
     assert!(!account.affiliated);
 }
 
@@ -294,19 +324,36 @@ fn vpc_endpoint_of_a_foreign_account_is_inside_aws_keyed_on_that_account() {
     let found = hunt(&records, &settings());
     assert_eq!(found.len(), 1, "both calls aggregate on the remote account");
     assert_eq!(found[0].service.count, 2);
-    let action = found[0].service.action.aws_api_call_action.as_ref().unwrap();
+    let action = found[0]
+        .service
+        .action
+        .aws_api_call_action
+        .as_ref()
+        .unwrap();
     assert_eq!(
-        action.remote_account_details.as_ref().unwrap().account_id.as_deref(),
+        action
+            .remote_account_details
+            .as_ref()
+            .unwrap()
+            .account_id
+            .as_deref(),
         Some("999988887777")
     );
-    assert!(found[0].description.contains("a VPC endpoint of account 999988887777"));
+    assert!(
+        found[0]
+            .description
+            .contains("a VPC endpoint of account 999988887777")
+    );
 }
 
 #[test]
 fn vpc_endpoint_of_an_affiliated_account_is_benign() {
     let mut settings = settings();
     settings.affiliated_accounts.insert("999988887777".into());
-    let records = [through_endpoint(call(1, "10.9.0.7", "ListTables"), Some("999988887777"))];
+    let records = [through_endpoint(
+        call(1, "10.9.0.7", "ListTables"),
+        Some("999988887777"),
+    )];
     assert!(hunt(&records, &settings).is_empty());
 }
 
@@ -324,7 +371,10 @@ fn calls_on_behalf_of_the_principal_are_skipped() {
 
 #[test]
 fn private_address_without_endpoint_is_outside_aws() {
-    let records = [call(1, INSTANCE_IP, "PutItem"), call(2, "10.1.2.3", "ListTables")];
+    let records = [
+        call(1, INSTANCE_IP, "PutItem"),
+        call(2, "10.1.2.3", "ListTables"),
+    ];
     assert_eq!(
         summary(&hunt(&records, &settings())),
         BTreeSet::from([finding("OutsideAWS", "10.1.2.3", 1, 2, 2, 8)])
@@ -335,10 +385,21 @@ fn private_address_without_endpoint_is_outside_aws() {
 fn ipv6_addresses_are_classified_too() {
     let aws_v6 = "2600:1f18::10";
     let outside_v6 = "2a01:4f8::1";
-    let records = [call(1, aws_v6, "PutItem"), call(2, outside_v6, "ListTables")];
+    let records = [
+        call(1, aws_v6, "PutItem"),
+        call(2, outside_v6, "ListTables"),
+    ];
     let found = hunt(&records, &settings());
-    assert_eq!(summary(&found), BTreeSet::from([finding("OutsideAWS", outside_v6, 1, 2, 2, 8)]));
-    let details = found[0].service.action.aws_api_call_action.as_ref().unwrap();
+    assert_eq!(
+        summary(&found),
+        BTreeSet::from([finding("OutsideAWS", outside_v6, 1, 2, 2, 8)])
+    );
+    let details = found[0]
+        .service
+        .action
+        .aws_api_call_action
+        .as_ref()
+        .unwrap();
     let remote = details.remote_ip_details.as_ref().unwrap();
     assert_eq!(remote.ip_address_v6.as_deref(), Some(outside_v6));
     assert_eq!(remote.ip_address_v4, None);
@@ -349,7 +410,10 @@ fn spoofed_instance_session_name_is_not_enough_on_modern_records() {
     // Anyone can call AssumeRole with RoleSessionName=i-…; only EC2's issue makes it real.
     let spoofed = [without_role_delivery(call(1, LAPTOP_IP, "ListTables"))];
     assert!(hunt(&spoofed, &settings()).is_empty());
-    let issued = [issue(0, "ASIAEXAMPLEKEY000001"), without_role_delivery(call(1, LAPTOP_IP, "ListTables"))];
+    let issued = [
+        issue(0, "ASIAEXAMPLEKEY000001"),
+        without_role_delivery(call(1, LAPTOP_IP, "ListTables")),
+    ];
     assert_eq!(
         summary(&hunt(&issued, &settings())),
         BTreeSet::from([finding("OutsideAWS", LAPTOP_IP, 1, 1, 1, 8)])
@@ -358,9 +422,12 @@ fn spoofed_instance_session_name_is_not_enough_on_modern_records() {
 
 #[test]
 fn old_records_without_role_delivery_count_by_session_name() {
-    let records = [edit(without_role_delivery(call(1, LAPTOP_IP, "ListTables")), |r| {
-        r["eventVersion"] = json!("1.05");
-    })];
+    let records = [edit(
+        without_role_delivery(call(1, LAPTOP_IP, "ListTables")),
+        |r| {
+            r["eventVersion"] = json!("1.05");
+        },
+    )];
     assert_eq!(
         summary(&hunt(&records, &settings())),
         BTreeSet::from([finding("OutsideAWS", LAPTOP_IP, 1, 1, 1, 8)])
@@ -427,15 +494,25 @@ fn two_attackers_are_two_findings() {
 #[test]
 fn trusted_lists_and_own_networks_are_benign() {
     let mut settings = settings();
-    settings.trusted_lists.push(IpList::parse("office", "198.51.100.0/24\n").0);
-    settings.own_networks.push("104.102.221.0/24".parse().unwrap());
-    let records = [call(1, LAPTOP_IP, "ListTables"), call(2, SECOND_LAPTOP_IP, "ListTables")];
+    settings
+        .trusted_lists
+        .push(IpList::parse("office", "198.51.100.0/24\n").0);
+    settings
+        .own_networks
+        .push("104.102.221.0/24".parse().unwrap());
+    let records = [
+        call(1, LAPTOP_IP, "ListTables"),
+        call(2, SECOND_LAPTOP_IP, "ListTables"),
+    ];
     assert!(hunt(&records, &settings).is_empty());
 }
 
 #[test]
 fn duplicate_event_ids_count_once() {
-    let records = [call(1, LAPTOP_IP, "ListTables"), call(1, LAPTOP_IP, "ListTables")];
+    let records = [
+        call(1, LAPTOP_IP, "ListTables"),
+        call(1, LAPTOP_IP, "ListTables"),
+    ];
     assert_eq!(
         summary(&hunt(&records, &settings())),
         BTreeSet::from([finding("OutsideAWS", LAPTOP_IP, 1, 1, 1, 8)])
@@ -445,7 +522,9 @@ fn duplicate_event_ids_count_once() {
 #[test]
 fn threat_lists_flag_any_caller() {
     let mut settings = settings();
-    settings.threat_lists.push(IpList::parse("Example-Threat-List", "198.51.100.7\n").0);
+    settings
+        .threat_lists
+        .push(IpList::parse("Example-Threat-List", "198.51.100.7\n").0);
     let user_call = json!({
         "eventVersion": "1.08",
         "userIdentity": {"type": "IAMUser", "principalId": "AIDAEXAMPLE",
@@ -469,13 +548,20 @@ fn threat_lists_flag_any_caller() {
         .iter()
         .filter(|f| f.finding_type.ends_with("MaliciousIPCaller.Custom"))
         .collect();
-    assert_eq!(threat.len(), 2, "one per principal: the user and the role session");
+    assert_eq!(
+        threat.len(),
+        2,
+        "one per principal: the user and the role session"
+    );
     let user = threat
         .iter()
         .find(|f| f.resource.access_key_details.as_ref().unwrap().user_type == "IAMUser")
         .unwrap();
     assert_eq!(user.severity, 5.0);
-    assert_eq!(user.service.additional_info["threatListName"], "Example-Threat-List");
+    assert_eq!(
+        user.service.additional_info["threatListName"],
+        "Example-Threat-List"
+    );
     assert_eq!(
         user.resource.access_key_details.as_ref().unwrap().user_name,
         "GuardDuty-Example-Compromised-Simulated"
@@ -492,14 +578,32 @@ fn inventory_attributes_addresses_to_accounts() {
         {"OwnerId": "111122223333", "Instances": [{"InstanceId": "i-0ffffffffffffffff",
             "PublicIpAddress": OTHER_AWS_IP}]},
     ]});
-    settings.inventory.add_json(inventory.to_string().as_bytes()).unwrap();
+    settings
+        .inventory
+        .add_json(inventory.to_string().as_bytes())
+        .unwrap();
     // The first AWS address is an affiliated account's instance: InsideAWS (Medium), no lock.
-    let records = [call(1, OTHER_AWS_IP, "ListTables"), call(2, INSTANCE_IP, "PutItem")];
+    let records = [
+        call(1, OTHER_AWS_IP, "ListTables"),
+        call(2, INSTANCE_IP, "PutItem"),
+    ];
     let found = hunt(&records, &settings);
-    assert_eq!(summary(&found), BTreeSet::from([finding("InsideAWS", OTHER_AWS_IP, 1, 1, 1, 5)]));
+    assert_eq!(
+        summary(&found),
+        BTreeSet::from([finding("InsideAWS", OTHER_AWS_IP, 1, 1, 1, 5)])
+    );
     let details = found[0].resource.instance_details.as_ref().unwrap();
-    assert_eq!(details.instance_type.as_deref(), Some("t3.micro"), "filled from the inventory");
-    let remote = found[0].service.action.aws_api_call_action.as_ref().unwrap();
+    assert_eq!(
+        details.instance_type.as_deref(),
+        Some("t3.micro"),
+        "filled from the inventory"
+    );
+    let remote = found[0]
+        .service
+        .action
+        .aws_api_call_action
+        .as_ref()
+        .unwrap();
     let account = remote.remote_account_details.as_ref().unwrap();
     assert_eq!(account.account_id.as_deref(), Some("111122223333"));
     assert!(account.affiliated);
@@ -507,10 +611,23 @@ fn inventory_attributes_addresses_to_accounts() {
 
 #[test]
 fn instance_identity_role_sessions_are_instance_credentials() {
-    let records = [edit(without_role_delivery(call(1, LAPTOP_IP, "GetCallerIdentity")), |r| {
-        r["userIdentity"]["arn"] = json!(format!("arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-instance/{INSTANCE}"));
-    })];
+    let records = [edit(
+        without_role_delivery(call(1, LAPTOP_IP, "GetCallerIdentity")),
+        |r| {
+            r["userIdentity"]["arn"] = json!(format!(
+                "arn:aws:sts::{ACCOUNT}:assumed-role/aws:ec2-instance/{INSTANCE}"
+            ));
+        },
+    )];
     let found = hunt(&records, &settings());
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].resource.access_key_details.as_ref().unwrap().user_name, "aws:ec2-instance");
+    assert_eq!(
+        found[0]
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap()
+            .user_name,
+        "aws:ec2-instance"
+    );
 }

@@ -222,7 +222,10 @@ impl Entry {
     /// Details of the latest occurrence overwrite the finding's, as GuardDuty does.
     fn take_latest(&mut self, occurrence: Occurrence) {
         let key = &occurrence.key;
-        let ip = occurrence.remote_ip.as_ref().and_then(|details| details.ip());
+        let ip = occurrence
+            .remote_ip
+            .as_ref()
+            .and_then(|details| details.ip());
         let remote_account = occurrence
             .remote_account
             .as_ref()
@@ -291,7 +294,10 @@ impl Entry {
             })
             .collect();
         info.insert("apiCalls".to_owned(), Value::Array(calls));
-        info.insert("latestEventId".to_owned(), Value::String(self.latest.1.clone()));
+        info.insert(
+            "latestEventId".to_owned(),
+            Value::String(self.latest.1.clone()),
+        );
         let value = Value::Object(info.clone()).to_string();
         info.insert("value".to_owned(), Value::String(value));
         info.insert("type".to_owned(), Value::String("default".to_owned()));

@@ -68,7 +68,13 @@ mod tests {
 
     #[test]
     fn time_drops_fraction() {
-        assert_eq!(seconds_precision("2023-07-10T11:57:22.123Z"), "2023-07-10T11:57:22Z");
-        assert_eq!(seconds_precision("2023-07-10T11:57:22Z"), "2023-07-10T11:57:22Z");
+        assert_eq!(
+            seconds_precision("2023-07-10T11:57:22.123Z"),
+            "2023-07-10T11:57:22Z"
+        );
+        assert_eq!(
+            seconds_precision("2023-07-10T11:57:22Z"),
+            "2023-07-10T11:57:22Z"
+        );
     }
 }

@@ -37,8 +37,14 @@ mod tests {
     fn ids_are_32_hex_and_stable() {
         let id = finding_id(&["123456789012", "T", "arn", "i-1", "1.2.3.4"]);
         assert_eq!(id.len(), 32);
-        assert!(id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
-        assert_eq!(id, finding_id(&["123456789012", "T", "arn", "i-1", "1.2.3.4"]));
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_eq!(
+            id,
+            finding_id(&["123456789012", "T", "arn", "i-1", "1.2.3.4"])
+        );
     }
 
     #[test]

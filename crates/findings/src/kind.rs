@@ -59,7 +59,9 @@ impl FindingKind {
                 ),
             ),
             Self::InstanceCredentialExfiltrationInsideAws => (
-                format!("Credentials for instance role {principal} used from a remote AWS account."),
+                format!(
+                    "Credentials for instance role {principal} used from a remote AWS account."
+                ),
                 format!(
                     "Credentials created exclusively for an EC2 instance using instance role \
                      {principal} have been used from {source}, which is owned by a different AWS \
@@ -91,7 +93,9 @@ mod tests {
             assert_eq!(FindingKind::from_type_name(kind.type_name()), Some(kind));
         }
         assert_eq!(
-            FindingKind::from_type_name("UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"),
+            FindingKind::from_type_name(
+                "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"
+            ),
             None
         );
     }

@@ -346,7 +346,10 @@ pub struct RemoteAccountDetails {
 /// Writes `8.0` as `8`, as GuardDuty's samples do; fractional scores stay fractional.
 fn whole_as_integer<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     if value.fract() == 0.0 && value.abs() < 1e15 {
-        #[expect(clippy::cast_possible_truncation, reason = "checked whole and small above")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked whole and small above"
+        )]
         serializer.serialize_i64(*value as i64)
     } else {
         serializer.serialize_f64(*value)

@@ -8,7 +8,11 @@ pub fn format_millis(ms: i64) -> String {
         Ok(ts) => ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
         // Out of jiff's range (year ±9999): clamp to the nearest representable instant.
         Err(_) => {
-            let ts = if ms < 0 { Timestamp::MIN } else { Timestamp::MAX };
+            let ts = if ms < 0 {
+                Timestamp::MIN
+            } else {
+                Timestamp::MAX
+            };
             ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
         }
     }
@@ -31,8 +35,14 @@ mod tests {
 
     #[test]
     fn parses_z_and_offsets() {
-        assert_eq!(parse_millis("2023-07-10T11:57:22Z"), Some(1_688_990_242_000));
-        assert_eq!(parse_millis("2023-07-10T13:57:22.5+02:00"), Some(1_688_990_242_500));
+        assert_eq!(
+            parse_millis("2023-07-10T11:57:22Z"),
+            Some(1_688_990_242_000)
+        );
+        assert_eq!(
+            parse_millis("2023-07-10T13:57:22.5+02:00"),
+            Some(1_688_990_242_500)
+        );
         assert_eq!(parse_millis("yesterday"), None);
     }
 }

@@ -67,7 +67,9 @@ impl Store {
         let mut statement = self
             .conn
             .prepare("SELECT id, body FROM findings ORDER BY severity DESC, last_seen DESC, id")?;
-        let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        let rows = statement.query_map([], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?;
         let mut found = Vec::new();
         for row in rows {
             let (id, body) = row?;
@@ -83,7 +85,9 @@ impl Store {
     pub fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError> {
         let body: Option<String> = self
             .conn
-            .query_row("SELECT body FROM findings WHERE id = ?1", [id], |row| row.get(0))
+            .query_row("SELECT body FROM findings WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
             .optional()?;
         body.map(|body| decode(id, &body)).transpose()
     }
@@ -93,7 +97,9 @@ impl Store {
         let tx = self.conn.transaction()?;
         let found = {
             let body: Option<String> = tx
-                .query_row("SELECT body FROM findings WHERE id = ?1", [id], |row| row.get(0))
+                .query_row("SELECT body FROM findings WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
                 .optional()?;
             match body {
                 Some(body) => {
@@ -190,9 +196,7 @@ fn upsert_finding(conn: &Connection, finding: &Finding) -> Result<(), StoreError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use findings::{
-        AccessKeyDetails, AggregationKey, Call, FindingBook, FindingKind, Occurrence,
-    };
+    use findings::{AccessKeyDetails, AggregationKey, Call, FindingBook, FindingKind, Occurrence};
 
     fn finding(source: &str, time_ms: i64, severity: f64) -> Finding {
         let mut book = FindingBook::new();
@@ -235,26 +239,48 @@ mod tests {
         let path = dir.path().join("state.db");
         let high = finding("198.51.100.7", 1_000_000, 8.0);
         let medium = finding("203.0.113.9", 2_000_000, 5.0);
-        let stamp = InputStamp { path: "/logs/a.json.gz".into(), size: 10, modified_ms: 99 };
+        let stamp = InputStamp {
+            path: "/logs/a.json.gz".into(),
+            size: 10,
+            modified_ms: 99,
+        };
         {
             let mut store = Store::open(&path).unwrap();
             let state = [("session|a|b|c".to_owned(), "{}".to_owned())];
-            store.commit_run(&state, [&high, &medium], std::slice::from_ref(&stamp)).unwrap();
+            store
+                .commit_run(&state, [&high, &medium], std::slice::from_ref(&stamp))
+                .unwrap();
         }
         let mut store = Store::open_url(&format!("sqlite://{}", path.display())).unwrap();
-        assert_eq!(store.state_entries().unwrap(), [("session|a|b|c".to_owned(), "{}".to_owned())]);
+        assert_eq!(
+            store.state_entries().unwrap(),
+            [("session|a|b|c".to_owned(), "{}".to_owned())]
+        );
         let all = store.findings(&FindingFilter::default()).unwrap();
         assert_eq!(all, [high.clone(), medium.clone()], "most severe first");
         assert!(store.is_processed(&stamp).unwrap());
-        assert!(!store.is_processed(&InputStamp { size: 11, ..stamp.clone() }).unwrap());
+        assert!(
+            !store
+                .is_processed(&InputStamp {
+                    size: 11,
+                    ..stamp.clone()
+                })
+                .unwrap()
+        );
 
         assert!(store.set_archived(&high.id, true).unwrap());
         assert!(!store.set_archived("nope", true).unwrap());
-        let active = FindingFilter { archived: Some(false), ..FindingFilter::default() };
+        let active = FindingFilter {
+            archived: Some(false),
+            ..FindingFilter::default()
+        };
         assert_eq!(store.findings(&active).unwrap(), [medium.clone()]);
         assert!(store.finding(&high.id).unwrap().unwrap().service.archived);
 
-        let high_only = FindingFilter { min_severity: Some(7.0), ..FindingFilter::default() };
+        let high_only = FindingFilter {
+            min_severity: Some(7.0),
+            ..FindingFilter::default()
+        };
         assert_eq!(store.findings(&high_only).unwrap().len(), 1);
         let recent = FindingFilter {
             since: Some("1970-01-01T00:25:00Z".into()),

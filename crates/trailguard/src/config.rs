@@ -132,7 +132,11 @@ impl LoadedConfig {
     }
 
     /// Collects semantic errors to report together.
-    pub(crate) fn error_at(&self, message: String, span: Option<std::ops::Range<usize>>) -> ConfigError {
+    pub(crate) fn error_at(
+        &self,
+        message: String,
+        span: Option<std::ops::Range<usize>>,
+    ) -> ConfigError {
         ConfigError {
             message,
             source_code: NamedSource::new(self.path.clone(), self.text.clone()),

@@ -18,7 +18,10 @@ pub(crate) struct DetectionFlags<'a> {
 }
 
 /// Resolves settings: flags win over the file, the file over the built-in defaults.
-pub(crate) fn settings(config: Option<&LoadedConfig>, flags: &DetectionFlags<'_>) -> miette::Result<Settings> {
+pub(crate) fn settings(
+    config: Option<&LoadedConfig>,
+    flags: &DetectionFlags<'_>,
+) -> miette::Result<Settings> {
     let section = config.map(|c| &c.raw.detection);
     let resolve = |path: &Path| config.map_or_else(|| path.to_path_buf(), |c| c.resolve(path));
     let ranges_path = flags.ip_ranges.map(Path::to_path_buf).or_else(|| {
@@ -38,7 +41,10 @@ pub(crate) fn settings(config: Option<&LoadedConfig>, flags: &DetectionFlags<'_>
         let mut errors = Vec::new();
         for network in &section.own_networks {
             match network.get_ref().parse::<IpNet>().or_else(|_| {
-                network.get_ref().parse::<std::net::IpAddr>().map(IpNet::from)
+                network
+                    .get_ref()
+                    .parse::<std::net::IpAddr>()
+                    .map(IpNet::from)
             }) {
                 Ok(net) => settings.own_networks.push(net),
                 Err(_) => errors.push(config.error_at(
@@ -85,7 +91,10 @@ fn add_inventory(settings: &mut Settings, path: &Path) -> miette::Result<()> {
 }
 
 /// Loads GuardDuty TXT lists; bad lines are warnings with their line, the rest loads.
-fn load_lists(paths: &[PathBuf], resolve: &dyn Fn(&Path) -> PathBuf) -> miette::Result<Vec<IpList>> {
+fn load_lists(
+    paths: &[PathBuf],
+    resolve: &dyn Fn(&Path) -> PathBuf,
+) -> miette::Result<Vec<IpList>> {
     paths
         .iter()
         .map(|path| {

@@ -26,7 +26,10 @@ pub(crate) fn init(global: &GlobalArgs) {
 
 /// Prints a fatal error on stderr as `error: …` with its causes.
 pub(crate) fn report_error(report: &miette::Report) {
-    #[expect(clippy::print_stderr, reason = "the one place fatal errors are printed")]
+    #[expect(
+        clippy::print_stderr,
+        reason = "the one place fatal errors are printed"
+    )]
     {
         eprintln!("error: {report:?}");
     }

@@ -11,7 +11,9 @@ const LAPTOP_IP: &str = "198.51.100.7";
 const OTHER_AWS_IP: &str = "52.45.102.28";
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn trailguard() -> Command {
@@ -42,8 +44,17 @@ fn summary(json: &str) -> Vec<(String, String, u64, String, String)> {
         .map(|f| {
             let call = &f["service"]["action"]["awsApiCallAction"];
             (
-                f["type"].as_str().unwrap().rsplit('/').next().unwrap().to_owned(),
-                call["remoteIpDetails"]["ipAddressV4"].as_str().unwrap().to_owned(),
+                f["type"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+                call["remoteIpDetails"]["ipAddressV4"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
                 f["service"]["count"].as_u64().unwrap(),
                 f["service"]["eventFirstSeen"].as_str().unwrap().to_owned(),
                 f["service"]["eventLastSeen"].as_str().unwrap().to_owned(),
@@ -100,20 +111,40 @@ fn findings_json_has_guardduty_fields() {
     assert_eq!(
         keys,
         [
-            "accountId", "arn", "createdAt", "description", "id", "partition", "region",
-            "resource", "schemaVersion", "service", "severity", "title", "type", "updatedAt",
+            "accountId",
+            "arn",
+            "createdAt",
+            "description",
+            "id",
+            "partition",
+            "region",
+            "resource",
+            "schemaVersion",
+            "service",
+            "severity",
+            "title",
+            "type",
+            "updatedAt",
         ]
     );
     assert_eq!(finding["schemaVersion"], "2.0");
     assert_eq!(finding["severity"], 8);
     let id = finding["id"].as_str().unwrap();
     assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
-    assert!(finding["arn"].as_str().unwrap().ends_with(&format!("/finding/{id}")));
+    assert!(
+        finding["arn"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/finding/{id}"))
+    );
     assert_eq!(
         finding["resource"]["accessKeyDetails"]["userName"],
         "GuardDuty-Example-EC2-Compromised"
     );
-    assert_eq!(finding["resource"]["instanceDetails"]["instanceId"], "i-0a1b2c3d4e5f60718");
+    assert_eq!(
+        finding["resource"]["instanceDetails"]["instanceId"],
+        "i-0a1b2c3d4e5f60718"
+    );
     assert_eq!(finding["service"]["resourceRole"], "TARGET");
     assert_eq!(finding["service"]["additionalInfo"]["type"], "default");
 }
@@ -128,7 +159,13 @@ fn results_do_not_depend_on_order_files_or_threads() {
         "--threads",
         "2",
     ]);
-    let reversed = hunt(&[path(&fixture("both-reversed.jsonl")), "--format", "json", "--threads", "1"]);
+    let reversed = hunt(&[
+        path(&fixture("both-reversed.jsonl")),
+        "--format",
+        "json",
+        "--threads",
+        "1",
+    ]);
     assert_eq!(split.0, 0);
     assert_eq!(reversed.0, 0);
     assert_eq!(split.1, reversed.1, "identical findings, ids and bytes");
@@ -140,15 +177,30 @@ fn state_carries_the_lock_from_monday_to_tuesday() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.db");
     let state = path(&state);
-    let (code, _, stderr) = hunt(&[path(&fixture("monday.json.gz")), "--state", state, "--format", "json"]);
+    let (code, _, stderr) = hunt(&[
+        path(&fixture("monday.json.gz")),
+        "--state",
+        state,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{stderr}");
-    let (code, _, stderr) = hunt(&[path(&fixture("tuesday.json")), "--state", state, "--format", "json"]);
+    let (code, _, stderr) = hunt(&[
+        path(&fixture("tuesday.json")),
+        "--state",
+        state,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let listed = trailguard()
         .args(["findings", "list", "--state", state, "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(summary(&String::from_utf8(listed.stdout).unwrap()), both_days());
+    assert_eq!(
+        summary(&String::from_utf8(listed.stdout).unwrap()),
+        both_days()
+    );
 
     // Without the state, Tuesday alone takes the other AWS address for the instance's own
     // and flags the instance's real address instead.
@@ -170,7 +222,10 @@ fn state_carries_the_lock_from_monday_to_tuesday() {
         "json",
     ]);
     assert_eq!(again.trim(), "[]");
-    assert!(stderr.contains("0 files (2 already processed, skipped)"), "{stderr}");
+    assert!(
+        stderr.contains("0 files (2 already processed, skipped)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -198,7 +253,12 @@ fn bad_inputs_are_reported_counted_and_skipped() {
 
 #[test]
 fn strict_makes_bad_input_fatal() {
-    let (code, _, stderr) = hunt(&[path(&fixture("bad/garbage.json")), "--strict", "--format", "json"]);
+    let (code, _, stderr) = hunt(&[
+        path(&fixture("bad/garbage.json")),
+        "--strict",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--strict"), "{stderr}");
 }
@@ -213,7 +273,13 @@ fn fail_on_sets_exit_status_one() {
 
 #[test]
 fn min_severity_hides_lower_findings() {
-    let (_, stdout, _) = hunt(&[path(&fixture("monday.json.gz")), "--format", "jsonl", "--min-severity", "critical"]);
+    let (_, stdout, _) = hunt(&[
+        path(&fixture("monday.json.gz")),
+        "--format",
+        "jsonl",
+        "--min-severity",
+        "critical",
+    ]);
     assert_eq!(stdout, "");
 }
 
@@ -238,9 +304,19 @@ fn reads_standard_input() {
 #[test]
 fn table_shows_one_row_per_finding() {
     let (_, stdout, _) = hunt(&[path(&fixture("monday.json.gz")), "--format", "table"]);
-    let rows: Vec<&str> = stdout.lines().filter(|l| l.contains("InstanceCredentialExfiltration")).collect();
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("InstanceCredentialExfiltration"))
+        .collect();
     assert_eq!(rows.len(), 1, "{stdout}");
-    for cell in ["High", "OutsideAWS", "GuardDuty-Example-EC2-Compromised", "i-0a1b2c3d4e5f60718", LAPTOP_IP, " 2 "] {
+    for cell in [
+        "High",
+        "OutsideAWS",
+        "GuardDuty-Example-EC2-Compromised",
+        "i-0a1b2c3d4e5f60718",
+        LAPTOP_IP,
+        " 2 ",
+    ] {
         assert!(rows[0].contains(cell), "missing `{cell}` in {stdout}");
     }
 }
@@ -250,28 +326,89 @@ fn findings_can_be_shown_archived_and_unarchived() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.db");
     let state = path(&state);
-    let (_, stdout, _) = hunt(&[path(&fixture("monday.json.gz")), "--state", state, "--format", "json"]);
+    let (_, stdout, _) = hunt(&[
+        path(&fixture("monday.json.gz")),
+        "--state",
+        state,
+        "--format",
+        "json",
+    ]);
     let findings: Vec<Value> = serde_json::from_str(&stdout).unwrap();
     let id = findings[0]["id"].as_str().unwrap();
 
-    let shown = trailguard().args(["findings", "show", id, "--state", state]).output().unwrap();
+    let shown = trailguard()
+        .args(["findings", "show", id, "--state", state])
+        .output()
+        .unwrap();
     let shown: Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(shown, findings[0]);
 
-    trailguard().args(["findings", "archive", id, "--state", state]).assert().success();
+    trailguard()
+        .args(["findings", "archive", id, "--state", state])
+        .assert()
+        .success();
     let active = trailguard()
-        .args(["findings", "list", "--active", "--format", "jsonl", "--state", state])
+        .args([
+            "findings", "list", "--active", "--format", "jsonl", "--state", state,
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(active.stdout).unwrap(), "");
     let archived = trailguard()
-        .args(["findings", "list", "--archived", "--format", "jsonl", "--state", state])
+        .args([
+            "findings",
+            "list",
+            "--archived",
+            "--format",
+            "jsonl",
+            "--state",
+            state,
+        ])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(archived.stdout).unwrap().lines().count(), 1);
-    trailguard().args(["findings", "unarchive", id, "--state", state]).assert().success();
+    assert_eq!(
+        String::from_utf8(archived.stdout).unwrap().lines().count(),
+        1
+    );
+    trailguard()
+        .args(["findings", "unarchive", id, "--state", state])
+        .assert()
+        .success();
 
-    let missing = trailguard().args(["findings", "show", "nope", "--state", state]).output().unwrap();
+    let missing = trailguard()
+        .args(["findings", "show", "nope", "--state", state])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8(missing.stderr).unwrap().contains("no finding with id `nope`"));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("no finding with id `nope`")
+    );
+}
+
+#[test]
+fn findings_export_to_asff_and_ocsf() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.db");
+    let state = path(&state);
+    let (_, stdout, _) = hunt(&[path(&fixture("monday.json.gz")), "--state", state, "--format", "json"]);
+    let findings: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    let export = |format: &str| -> Vec<Value> {
+        let output = trailguard()
+            .args(["findings", "export", "--format", format, "--state", state])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    assert_eq!(export("json"), findings);
+    let asff = export("asff");
+    assert_eq!(asff.len(), 1);
+    assert_eq!(asff[0]["SchemaVersion"], "2018-10-08");
+    assert_eq!(asff[0]["Id"], findings[0]["arn"]);
+    assert_eq!(asff[0]["Severity"]["Label"], "HIGH");
+    let ocsf = export("ocsf");
+    assert_eq!(ocsf[0]["class_uid"], 2004);
+    assert_eq!(ocsf[0]["finding_info"]["uid"], findings[0]["arn"]);
 }

@@ -71,11 +71,19 @@ fn iam_simulate_implicit_deny_from_stdin() {
 #[test]
 fn iam_simulate_invalid_policy_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "req.json", &DENIED.replace("2021-03-08T12:34:56.789012", "soon"));
+    let file = write(
+        &dir,
+        "req.json",
+        &DENIED.replace("2021-03-08T12:34:56.789012", "soon"),
+    );
     trailguard().args(["iam", "simulate", "--request", &file]).assert().code(2).stdout("").stderr(
         "error: policy `RevokeOldSessions` at `Statement.Condition.DateLessThan.aws:TokenIssueTime`: `soon` is not a date\n",
     );
-    let bad = write(&dir, "bad.json", r#"{"request":{"action":"s3:GetObject"},"extra":1}"#);
+    let bad = write(
+        &dir,
+        "bad.json",
+        r#"{"request":{"action":"s3:GetObject"},"extra":1}"#,
+    );
     trailguard().args(["iam", "simulate", "--request", &bad]).assert().code(2).stdout("").stderr(
         "error: invalid request: unknown field `extra`, expected one of `identity_policies`, `resource_policy`, `permission_boundary`, `session_policy`, `vpc_endpoint_policy`, `scps`, `rcps`, `request`\n",
     );
@@ -125,10 +133,20 @@ fn verify_replays_cloudtrail_records() {
         .success()
         .stdout("ExplicitlyDenied\n  Deny statement 0 of identity-based policy `RevokeOldSessions`\n  an explicit deny of `dynamodb:ListTables` on `*` overrides every allow\n");
     trailguard()
-        .args(["verify", "-q", "--snapshot", &gaad, "--cloudtrail", &fresh, "--json"])
+        .args([
+            "verify",
+            "-q",
+            "--snapshot",
+            &gaad,
+            "--cloudtrail",
+            &fresh,
+            "--json",
+        ])
         .assert()
         .success()
-        .stdout(predicates::str::starts_with("{\n  \"decision\": \"Allowed\","));
+        .stdout(predicates::str::starts_with(
+            "{\n  \"decision\": \"Allowed\",",
+        ));
 }
 
 #[test]
@@ -136,13 +154,31 @@ fn verify_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let gaad = gaad_with_revocation(&dir);
     trailguard()
-        .args(["verify", "-q", "--snapshot", &gaad, "--principal", "arn:aws:iam::123456789012:role/Nope", "--action", "s3:GetObject"])
+        .args([
+            "verify",
+            "-q",
+            "--snapshot",
+            &gaad,
+            "--principal",
+            "arn:aws:iam::123456789012:role/Nope",
+            "--action",
+            "s3:GetObject",
+        ])
         .assert()
         .code(2)
         .stdout("")
         .stderr("error: principal `arn:aws:iam::123456789012:role/Nope` is not in the snapshot\n");
     trailguard()
-        .args(["verify", "-q", "--snapshot", &gaad, "--principal", "arn:aws:iam::123456789012:role/Nope", "--action", "s3:GetObject"])
+        .args([
+            "verify",
+            "-q",
+            "--snapshot",
+            &gaad,
+            "--principal",
+            "arn:aws:iam::123456789012:role/Nope",
+            "--action",
+            "s3:GetObject",
+        ])
         .args(["--context", "novalue"])
         .assert()
         .code(2)

@@ -6,7 +6,10 @@ use assert_cmd::Command;
 const EVENT: &str = r#"{"version":"0","id":"7bf73129-1428-4cd3-a780-95db273d1602","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","account":"123456789012","time":"2015-11-11T21:29:54Z","region":"us-east-1","resources":["arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"],"detail":{"instance-id":"i-0123456789","state":"RUNNING"}}"#;
 
 fn trailguard(args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("trailguard").unwrap().args(args).assert()
+    Command::cargo_bin("trailguard")
+        .unwrap()
+        .args(args)
+        .assert()
 }
 
 fn outcome(args: &[&str]) -> (i32, String, String) {
@@ -20,13 +23,27 @@ fn outcome(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn test_prints_true_and_exits_0_on_a_match() {
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"source":["aws.ec2"],"detail":{"state":["RUNNING"]}}"#, "--event", EVENT]);
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"source":["aws.ec2"],"detail":{"state":["RUNNING"]}}"#,
+        "--event",
+        EVENT,
+    ]);
     assert_eq!(got, (0, "true\n".into(), String::new()));
 }
 
 #[test]
 fn test_prints_false_and_exits_1_without_a_match() {
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"source":["aws.s3"]}"#, "--event", EVENT]);
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"source":["aws.s3"]}"#,
+        "--event",
+        EVENT,
+    ]);
     assert_eq!(got, (1, "false\n".into(), String::new()));
 }
 
@@ -35,47 +52,138 @@ fn test_reads_pattern_and_event_from_files() {
     let dir = tempfile::tempdir().unwrap();
     let pattern = dir.path().join("pattern.json");
     let event = dir.path().join("event.json");
-    fs_err::write(&pattern, r#"{"detail":{"instance-id":[{"prefix":"i-0123"}]}}"#).unwrap();
+    fs_err::write(
+        &pattern,
+        r#"{"detail":{"instance-id":[{"prefix":"i-0123"}]}}"#,
+    )
+    .unwrap();
     fs_err::write(&event, EVENT).unwrap();
-    let got = outcome(&["pattern", "test", "--pattern", pattern.to_str().unwrap(), "--event", event.to_str().unwrap()]);
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        pattern.to_str().unwrap(),
+        "--event",
+        event.to_str().unwrap(),
+    ]);
     assert_eq!(got, (0, "true\n".into(), String::new()));
 }
 
 #[test]
 fn test_rejects_an_invalid_pattern_with_eventbridges_reason() {
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"source":"aws.ec2"}"#, "--event", EVENT]);
-    assert_eq!(got, (2, String::new(), "error: \"source\" must be an object or an array\n".into()));
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"a":[{"wildcard":"x**"}]}"#, "--event", EVENT]);
-    assert_eq!(got, (2, String::new(), "error: Consecutive wildcard characters at pos 2\n".into()));
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"source":"aws.ec2"}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: \"source\" must be an object or an array\n".into()
+        )
+    );
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"a":[{"wildcard":"x**"}]}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: Consecutive wildcard characters at pos 2\n".into()
+        )
+    );
 }
 
 #[test]
 fn test_rejects_an_event_without_the_mandatory_fields() {
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"source":["aws.ec2"]}"#, "--event", r#"{"source":"aws.ec2"}"#]);
-    assert_eq!(got, (2, String::new(), "error: Parameter Event is not valid: it has no `id` field\n".into()));
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"source":["aws.ec2"]}"#,
+        "--event",
+        r#"{"source":"aws.ec2"}"#,
+    ]);
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: Parameter Event is not valid: it has no `id` field\n".into()
+        )
+    );
 }
 
 #[test]
 fn test_rejects_an_event_that_is_not_json() {
-    let got = outcome(&["pattern", "test", "--pattern", r#"{"source":["aws.ec2"]}"#, "--event", "{nope"]);
-    assert_eq!(got, (2, String::new(), "error: event is not valid JSON: key must be a string at line 1 column 2\n".into()));
+    let got = outcome(&[
+        "pattern",
+        "test",
+        "--pattern",
+        r#"{"source":["aws.ec2"]}"#,
+        "--event",
+        "{nope",
+    ]);
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: event is not valid JSON: key must be a string at line 1 column 2\n".into()
+        )
+    );
 }
 
 #[test]
 fn transform_with_a_text_template() {
     let got = outcome(&[
-        "pattern", "transform", "--input-paths-map", r#"{"instance":"$.detail.instance-id","state":"$.detail.state"}"#,
-        "--input-template", r#""<instance> is in state <state>""#, "--event", EVENT,
+        "pattern",
+        "transform",
+        "--input-paths-map",
+        r#"{"instance":"$.detail.instance-id","state":"$.detail.state"}"#,
+        "--input-template",
+        r#""<instance> is in state <state>""#,
+        "--event",
+        EVENT,
     ]);
-    assert_eq!(got, (0, "\"i-0123456789 is in state RUNNING\"\n".into(), String::new()));
+    assert_eq!(
+        got,
+        (
+            0,
+            "\"i-0123456789 is in state RUNNING\"\n".into(),
+            String::new()
+        )
+    );
 }
 
 #[test]
 fn transform_with_a_json_template_and_predefined_variables() {
     let got = outcome(&[
-        "pattern", "transform", "--input-paths-map", r#"{"state":"$.detail.state"}"#,
-        "--input-template", r#"{"state": <state>, "rule": <aws.events.rule-arn>, "at": <aws.events.event.ingestion-time>}"#,
-        "--rule-name", "r1", "--event-bus-name", "security", "--ingestion-time", "2015-11-11T21:29:55Z", "--event", EVENT,
+        "pattern",
+        "transform",
+        "--input-paths-map",
+        r#"{"state":"$.detail.state"}"#,
+        "--input-template",
+        r#"{"state": <state>, "rule": <aws.events.rule-arn>, "at": <aws.events.event.ingestion-time>}"#,
+        "--rule-name",
+        "r1",
+        "--event-bus-name",
+        "security",
+        "--ingestion-time",
+        "2015-11-11T21:29:55Z",
+        "--event",
+        EVENT,
     ]);
     assert_eq!(
         got,
@@ -85,32 +193,88 @@ fn transform_with_a_json_template_and_predefined_variables() {
 
 #[test]
 fn transform_with_an_input_path() {
-    let got = outcome(&["pattern", "transform", "--input-path", "$.detail", "--event", EVENT]);
-    assert_eq!(got, (0, "{\"instance-id\":\"i-0123456789\",\"state\":\"RUNNING\"}\n".into(), String::new()));
+    let got = outcome(&[
+        "pattern",
+        "transform",
+        "--input-path",
+        "$.detail",
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(
+        got,
+        (
+            0,
+            "{\"instance-id\":\"i-0123456789\",\"state\":\"RUNNING\"}\n".into(),
+            String::new()
+        )
+    );
 }
 
 #[test]
 fn transform_rejects_an_input_path_with_a_transformer() {
     let got = outcome(&[
-        "pattern", "transform", "--input-path", "$.detail", "--input-paths-map", r#"{"s":"$.detail.state"}"#,
-        "--input-template", "<s>", "--event", EVENT,
+        "pattern",
+        "transform",
+        "--input-path",
+        "$.detail",
+        "--input-paths-map",
+        r#"{"s":"$.detail.state"}"#,
+        "--input-template",
+        "<s>",
+        "--event",
+        EVENT,
     ]);
-    assert_eq!(got, (2, String::new(), "error: Only one of Input, InputPath, or InputTransformer must be provided\n".into()));
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: Only one of Input, InputPath, or InputTransformer must be provided\n".into()
+        )
+    );
 }
 
 #[test]
 fn transform_rejects_a_placeholder_missing_from_the_paths_map() {
     let got = outcome(&[
-        "pattern", "transform", "--input-paths-map", r#"{"s":"$.detail.state"}"#,
-        "--input-template", r#""<s> <t>""#, "--event", EVENT,
+        "pattern",
+        "transform",
+        "--input-paths-map",
+        r#"{"s":"$.detail.state"}"#,
+        "--input-template",
+        r#""<s> <t>""#,
+        "--event",
+        EVENT,
     ]);
-    assert_eq!(got, (2, String::new(), "error: InputTemplate contains invalid placeholder t.\n".into()));
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: InputTemplate contains invalid placeholder t.\n".into()
+        )
+    );
 }
 
 #[test]
 fn transform_rejects_a_paths_map_without_a_template() {
-    let got = outcome(&["pattern", "transform", "--input-paths-map", r#"{"s":"$.detail.state"}"#, "--event", EVENT]);
-    assert_eq!(got, (2, String::new(), "error: `--input-paths-map` needs `--input-template`\n".into()));
+    let got = outcome(&[
+        "pattern",
+        "transform",
+        "--input-paths-map",
+        r#"{"s":"$.detail.state"}"#,
+        "--event",
+        EVENT,
+    ]);
+    assert_eq!(
+        got,
+        (
+            2,
+            String::new(),
+            "error: `--input-paths-map` needs `--input-template`\n".into()
+        )
+    );
 }
 
 #[test]

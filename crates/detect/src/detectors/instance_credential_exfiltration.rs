@@ -153,25 +153,41 @@ fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<
 fn occurrence(settings: &Settings, call: &Use, verdict: Verdict) -> Occurrence {
     let facts = &call.call;
     let (kind, ip, remote_account) = match verdict {
-        Verdict::Outside(ip) => (FindingKind::InstanceCredentialExfiltrationOutsideAws, Some(ip), None),
+        Verdict::Outside(ip) => (
+            FindingKind::InstanceCredentialExfiltrationOutsideAws,
+            Some(ip),
+            None,
+        ),
         Verdict::Inside { ip, account } => {
-            let affiliated = account.as_deref().is_some_and(|a| settings.is_affiliated(a));
+            let affiliated = account
+                .as_deref()
+                .is_some_and(|a| settings.is_affiliated(a));
             let details = RemoteAccountDetails {
                 account_id: account,
                 affiliated,
             };
-            (FindingKind::InstanceCredentialExfiltrationInsideAws, ip, Some(details))
+            (
+                FindingKind::InstanceCredentialExfiltrationInsideAws,
+                ip,
+                Some(details),
+            )
         }
     };
     let affiliated = remote_account.as_ref().is_some_and(|r| r.affiliated);
-    let severity = if affiliated { 5.0 } else { kind.default_severity() };
+    let severity = if affiliated {
+        5.0
+    } else {
+        kind.default_severity()
+    };
     // A VPC-endpoint finding is keyed on the remote account, every other on the address.
     let source = match (&remote_account, ip) {
-        (Some(RemoteAccountDetails { account_id: Some(account), .. }), _)
-            if matches!(call.origin, Origin::ForeignEndpoint { .. }) =>
-        {
-            account.clone()
-        }
+        (
+            Some(RemoteAccountDetails {
+                account_id: Some(account),
+                ..
+            }),
+            _,
+        ) if matches!(call.origin, Origin::ForeignEndpoint { .. }) => account.clone(),
         (_, Some(ip)) => ip.to_string(),
         (_, None) => String::new(),
     };

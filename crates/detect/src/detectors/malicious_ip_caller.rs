@@ -29,7 +29,11 @@ pub(crate) const META: DetectorMeta = DetectorMeta {
 };
 
 /// The occurrence for a record whose source address is on a threat list.
-pub(crate) fn occurrence(settings: &Settings, record: &Record<'_>, ip: IpAddr) -> Option<Occurrence> {
+pub(crate) fn occurrence(
+    settings: &Settings,
+    record: &Record<'_>,
+    ip: IpAddr,
+) -> Option<Occurrence> {
     let list = settings.threat_list_of(ip)?;
     let identity = record.user_identity.as_ref()?;
     if identity.invoked_by.is_some() {
@@ -50,7 +54,11 @@ pub(crate) fn occurrence(settings: &Settings, record: &Record<'_>, ip: IpAddr) -
         .or(identity.account_id.as_deref())
         .unwrap_or_default()
         .to_owned();
-    let partition = arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws");
+    let partition = arn
+        .split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws");
     Some(Occurrence {
         key: AggregationKey {
             account,
@@ -63,8 +71,16 @@ pub(crate) fn occurrence(settings: &Settings, record: &Record<'_>, ip: IpAddr) -
         region: record.aws_region.as_deref().unwrap_or_default().to_owned(),
         partition: partition.to_owned(),
         access_key: AccessKeyDetails {
-            access_key_id: identity.access_key_id.as_deref().unwrap_or_default().to_owned(),
-            principal_id: identity.principal_id.as_deref().unwrap_or_default().to_owned(),
+            access_key_id: identity
+                .access_key_id
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
+            principal_id: identity
+                .principal_id
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
             user_name,
             user_type: user_type.to_owned(),
         },
@@ -73,7 +89,11 @@ pub(crate) fn occurrence(settings: &Settings, record: &Record<'_>, ip: IpAddr) -
             time_ms: record.event_time_millis,
             event_id: record.event_id.as_deref().unwrap_or_default().to_owned(),
             api: record.event_name.as_deref().unwrap_or_default().to_owned(),
-            service_name: record.event_source.as_deref().unwrap_or_default().to_owned(),
+            service_name: record
+                .event_source
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned(),
             user_agent: record.user_agent.as_deref().map(str::to_owned),
             error_code: record.error_code.as_deref().map(str::to_owned),
         },

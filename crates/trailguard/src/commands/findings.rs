@@ -99,7 +99,9 @@ impl FilterArgs {
     fn to_filter(&self) -> miette::Result<FindingFilter> {
         for time in [&self.since, &self.until].into_iter().flatten() {
             if findings::parse_millis(time).is_none() {
-                return Err(miette::miette!("`{time}` is not an RFC 3339 time such as 2026-03-08T12:00:00Z"));
+                return Err(miette::miette!(
+                    "`{time}` is not an RFC 3339 time such as 2026-03-08T12:00:00Z"
+                ));
             }
         }
         Ok(FindingFilter {
@@ -141,10 +143,11 @@ pub(crate) fn run(args: &FindingsArgs) -> miette::Result<ExitCode> {
                     .map(serde_json::to_value)
                     .collect::<Result<_, _>>()
                     .into_diagnostic()?,
-                // TODO(lead): switch to findings::export once it lands.
-                ExportFormat::Asff | ExportFormat::Ocsf => {
-                    return Err(miette::miette!("export format not available yet"));
-                }
+                ExportFormat::Asff => found
+                    .iter()
+                    .map(|f| findings::export::to_asff(f, None))
+                    .collect(),
+                ExportFormat::Ocsf => found.iter().map(findings::export::to_ocsf).collect(),
             };
             write_json(&exported)?;
         }

@@ -76,7 +76,8 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
         },
     )?;
     let mut store = open_store(args.state.as_deref(), config.as_ref())?;
-    let persistent = args.state.is_some() || config.as_ref().is_some_and(|c| c.raw.store.url.is_some());
+    let persistent =
+        args.state.is_some() || config.as_ref().is_some_and(|c| c.raw.store.url.is_some());
 
     let inputs = cloudtrail::discover(&args.paths).into_diagnostic()?;
     let (inputs, stamps, skipped_inputs) = skip_processed(&store, inputs, persistent)?;
@@ -91,13 +92,18 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
     let instance_records = AtomicU64::new(0);
     let progress = Progress::new(&inputs, quiet);
     let decoded = pool.install(|| {
-        cloudtrail::decode_inputs(&inputs, &options, Some(&|bytes| progress.advance(bytes)), &|record, _| {
-            let observed = detect::observe(&settings, record);
-            if observed.instance_credential {
-                instance_records.fetch_add(1, Ordering::Relaxed);
-            }
-            (!observed.observations.is_empty()).then_some(observed.observations)
-        })
+        cloudtrail::decode_inputs(
+            &inputs,
+            &options,
+            Some(&|bytes| progress.advance(bytes)),
+            &|record, _| {
+                let observed = detect::observe(&settings, record);
+                if observed.instance_credential {
+                    instance_records.fetch_add(1, Ordering::Relaxed);
+                }
+                (!observed.observations.is_empty()).then_some(observed.observations)
+            },
+        )
     });
     progress.finish();
     for problem in &decoded.stats.problems {
@@ -112,7 +118,11 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
         .into_diagnostic()
         .wrap_err("the state file is corrupt")?;
     let occurrences = detect::evaluate(&settings, observations, &mut state);
-    let mut book = FindingBook::from_findings(store.findings(&FindingFilter::default()).into_diagnostic()?);
+    let mut book = FindingBook::from_findings(
+        store
+            .findings(&FindingFilter::default())
+            .into_diagnostic()?,
+    );
     for occurrence in occurrences {
         book.record(occurrence);
     }
@@ -149,7 +159,11 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
     let tripped = args
         .fail_on
         .is_some_and(|threshold| book.touched().any(|f| f.severity >= threshold.min_score()));
-    Ok(if tripped { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if tripped {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn open_store(state: Option<&Path>, config: Option<&LoadedConfig>) -> miette::Result<Store> {

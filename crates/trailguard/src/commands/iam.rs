@@ -50,7 +50,10 @@ fn run_simulate(args: &SimulateArgs) -> Result<(), String> {
     let response = simulation.run();
     let output = if args.json {
         let json = response_json(&response, &simulation.request);
-        format!("{}\n", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?)
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
+        )
     } else {
         response_text(&response, &simulation.request)
     };
@@ -61,7 +64,8 @@ fn run_simulate(args: &SimulateArgs) -> Result<(), String> {
 pub(crate) fn read_input(path: &std::path::Path) -> Result<String, String> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| format!("stdin: {e}"))?;
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+            .map_err(|e| format!("stdin: {e}"))?;
         Ok(text)
     } else {
         fs_err::read_to_string(path).map_err(|e| e.to_string())

@@ -106,7 +106,11 @@ fn run_test(args: &TestArgs) -> Result<ExitCode, String> {
     pattern::check_test_event(&event).map_err(|e| e.to_string())?;
     let matched = pattern.matches(&event);
     print(if matched { "true" } else { "false" })?;
-    Ok(if matched { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if matched {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn run_transform(args: &TransformArgs) -> Result<ExitCode, String> {
@@ -121,8 +125,12 @@ fn run_transform(args: &TransformArgs) -> Result<ExitCode, String> {
         }
         (Some(_), None) => return Err("`--input-paths-map` needs `--input-template`".to_owned()),
     };
-    let target = TargetInput::new(args.input.as_deref(), args.input_path.as_deref(), transformer)
-        .map_err(|e| e.to_string())?;
+    let target = TargetInput::new(
+        args.input.as_deref(),
+        args.input_path.as_deref(),
+        transformer,
+    )
+    .map_err(|e| e.to_string())?;
     let context = TransformContext {
         rule_name: args.rule_name.clone(),
         rule_arn: args.rule_arn.clone(),

@@ -42,7 +42,9 @@ pub(crate) fn run(args: &SimulateArgs) -> miette::Result<ExitCode> {
     let scenario = match (args.scenario, args.events) {
         (ScenarioName::Workshop, None) => Scenario::Workshop,
         (ScenarioName::Workshop, Some(_)) => {
-            return Err(miette::miette!("`--events` applies to the bulk scenario only"));
+            return Err(miette::miette!(
+                "`--events` applies to the bulk scenario only"
+            ));
         }
         (ScenarioName::Bulk, events) => Scenario::Bulk {
             events: events.unwrap_or(simulate::DEFAULT_BULK_EVENTS),
@@ -64,7 +66,10 @@ pub(crate) fn run(args: &SimulateArgs) -> miette::Result<ExitCode> {
     let summary = simulate::simulate(&options).into_diagnostic()?;
     let seconds = began.elapsed().as_secs_f64();
     let megabytes = summary.json_bytes as f64 / 1e6;
-    #[expect(clippy::print_stderr, reason = "the command's one-line summary goes to stderr")]
+    #[expect(
+        clippy::print_stderr,
+        reason = "the command's one-line summary goes to stderr"
+    )]
     {
         eprintln!(
             "wrote {} files, {} events, {} bytes of JSON ({} bytes gzip) to {} in {seconds:.2} s ({:.0} MB/s)",

@@ -18,7 +18,13 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "GAAD.json")]
     pub(crate) snapshot: PathBuf,
     /// The caller: a role ARN, an assumed-role session ARN or a user ARN.
-    #[arg(long, value_name = "ARN", required_unless_present = "cloudtrail", conflicts_with = "cloudtrail", requires = "action")]
+    #[arg(
+        long,
+        value_name = "ARN",
+        required_unless_present = "cloudtrail",
+        conflicts_with = "cloudtrail",
+        requires = "action"
+    )]
     pub(crate) principal: Option<String>,
     /// The action (`service:Name`).
     #[arg(long, value_name = "ACTION", requires = "principal")]
@@ -59,22 +65,35 @@ fn run_verify(args: &VerifyArgs) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let snapshot = Snapshot::parse(&read_input(&args.snapshot)?).map_err(|e| e.to_string())?;
     for missing in snapshot.missing_managed_policies() {
-        tracing::warn!(policy = missing, "Managed policy not in the snapshot; ignored.");
+        tracing::warn!(
+            policy = missing,
+            "Managed policy not in the snapshot; ignored."
+        );
     }
     let request = match (&args.cloudtrail, &args.principal, &args.action) {
-        (Some(record), _, _) => {
-            ::iam::cloudtrail::parse_request(&read_input(record)?, &pairs).map_err(|e| e.to_string())?
-        }
+        (Some(record), _, _) => ::iam::cloudtrail::parse_request(&read_input(record)?, &pairs)
+            .map_err(|e| e.to_string())?,
         (None, Some(principal), Some(action)) => {
             let mut context = Context::new();
             for key in pairs.iter().map(|(k, _)| k.as_str()) {
-                let values: Vec<&str> = pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect();
+                let values: Vec<&str> = pairs
+                    .iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
                 match values.as_slice() {
                     [one] => context.insert(key, one),
                     many => context.insert_multi(key, many),
                 }
             }
-            Request::new(Principal::parse(principal), action, &args.resource, None, context).map_err(|e| e.to_string())?
+            Request::new(
+                Principal::parse(principal),
+                action,
+                &args.resource,
+                None,
+                context,
+            )
+            .map_err(|e| e.to_string())?
         }
         _ => return Err("give --cloudtrail RECORD, or --principal and --action".into()),
     };
@@ -82,7 +101,10 @@ fn run_verify(args: &VerifyArgs) -> Result<(), String> {
     let response = simulation.run();
     let output = if args.json {
         let json = response_json(&response, &simulation.request);
-        format!("{}\n", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?)
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
+        )
     } else {
         response_text(&response, &simulation.request)
     };

@@ -44,7 +44,9 @@ fn remote_ip_details(finding: &Finding) -> Option<&RemoteIpDetails> {
 
 /// The remote address.
 pub(super) fn remote_ip(finding: &Finding) -> &str {
-    remote_ip_details(finding).and_then(RemoteIpDetails::ip).unwrap_or("")
+    remote_ip_details(finding)
+        .and_then(RemoteIpDetails::ip)
+        .unwrap_or("")
 }
 
 /// The remote account (InsideAWS), if known.
@@ -62,13 +64,23 @@ pub(super) fn remote_account(finding: &Finding) -> &str {
 /// Country code, when GeoIP knows it.
 pub(super) fn country(finding: &Finding) -> &str {
     remote_ip_details(finding)
-        .and_then(|d| d.country.country_code.as_deref().or(d.country.country_name.as_deref()))
+        .and_then(|d| {
+            d.country
+                .country_code
+                .as_deref()
+                .or(d.country.country_name.as_deref())
+        })
         .unwrap_or("")
 }
 
 /// The ASN organisation, or AWS's service and region for AWS addresses.
 pub(super) fn organization(finding: &Finding) -> &str {
     remote_ip_details(finding)
-        .and_then(|d| d.organization.asn_org.as_deref().or(d.organization.org.as_deref()))
+        .and_then(|d| {
+            d.organization
+                .asn_org
+                .as_deref()
+                .or(d.organization.org.as_deref())
+        })
         .unwrap_or("")
 }

@@ -18,7 +18,14 @@ pub(super) fn write(out: &mut dyn Write, findings: &[&Finding]) -> io::Result<()
         .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header([
-            "Severity", "Type", "Role", "Instance", "Remote", "Count", "First seen", "Last seen",
+            "Severity",
+            "Type",
+            "Role",
+            "Instance",
+            "Remote",
+            "Count",
+            "First seen",
+            "Last seen",
         ]);
     for finding in findings {
         let severity = columns::severity(finding);
