@@ -4,13 +4,20 @@
 //!
 //! Run: `cargo bench -p cloudtrail --bench decode`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark setup")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr,
+    reason = "benchmark setup and its summary line"
+)]
 
 use std::hint::black_box;
 
-use cloudtrail::{DecodeOptions, Prefilter, decode_buffer};
+use cloudtrail::simulate::{Options as SimulateOptions, Scenario, simulate};
+use cloudtrail::{DecodeOptions, Input, Prefilter, decode_buffer, decode_inputs, discover};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use libdeflater::{CompressionLvl, Compressor, Decompressor};
+use rayon::prelude::*;
 
 /// The needles the instance-credential detector prefilters on.
 const DETECTOR_NEEDLES: &[&[u8]] = &[
@@ -215,7 +222,10 @@ fn bench(c: &mut Criterion) {
     };
     // Sanity: every record decodes, and the prefilter keeps half of them.
     let all = decode_buffer("bench", &json, &no_filter, &mut |_, _| {});
-    assert_eq!((all.records_parsed, all.problems.len()), (RECORDS as u64, 0));
+    assert_eq!(
+        (all.records_parsed, all.problems.len()),
+        (RECORDS as u64, 0)
+    );
     let kept = decode_buffer("bench", &json, &detector, &mut |_, _| {});
     assert_eq!(kept.records_parsed, RECORDS as u64 / 2);
     eprintln!(
@@ -267,5 +277,85 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Records in the simulated bucket of the whole-input benchmark (about 30 MB of JSON).
+const BULK_EVENTS: u64 = 20_000;
+
+/// `decode_inputs` over a simulated S3 bucket (`cloudtrail::simulate` bulk scenario) on the
+/// default rayon pool, against reading and decompressing the same files with libdeflate on
+/// the same pool: the floor any decoder of these files has to pay.
+fn bench_inputs(c: &mut Criterion) {
+    let bucket = tempfile::tempdir().unwrap();
+    let summary = simulate(&SimulateOptions {
+        scenario: Scenario::Bulk {
+            events: BULK_EVENTS,
+        },
+        out: bucket.path().to_owned(),
+        seed: 7,
+        start: None,
+    })
+    .unwrap();
+    let inputs = discover(&[bucket.path().to_owned()]).unwrap();
+    let detector = DecodeOptions {
+        prefilter: Some(Prefilter::any_of(DETECTOR_NEEDLES)),
+    };
+    let check = decode_inputs(&inputs, &DecodeOptions::default(), None, &|_, _| Some(()));
+    assert_eq!(check.stats.records_parsed, BULK_EVENTS);
+    assert!(check.stats.problems.is_empty());
+    let kept = decode_inputs(&inputs, &detector, None, &|_, _| Some(()));
+    eprintln!(
+        "bulk --events {BULK_EVENTS}: {} files, {} bytes of JSON, {} bytes gzip; the prefilter keeps {} records; {} threads",
+        summary.files,
+        summary.json_bytes,
+        summary.gzip_bytes,
+        kept.items.len(),
+        rayon::current_num_threads()
+    );
+
+    let mut group = c.benchmark_group("decode_inputs");
+    group.throughput(Throughput::Bytes(summary.json_bytes));
+    group.sample_size(10);
+    group.bench_function("decode_inputs/detector_prefilter", |b| {
+        b.iter(|| {
+            decode_inputs(&inputs, &detector, None, &|r, _| Some(r.event_time_millis))
+                .items
+                .len()
+        });
+    });
+    group.bench_function("decode_inputs/no_prefilter", |b| {
+        b.iter(|| {
+            decode_inputs(&inputs, &DecodeOptions::default(), None, &|r, _| {
+                Some(r.event_time_millis)
+            })
+            .items
+            .len()
+        });
+    });
+    group.bench_function("baseline/read_and_libdeflate_gunzip", |b| {
+        b.iter(|| {
+            inputs
+                .par_iter()
+                .with_max_len(1)
+                .map_init(
+                    || (Decompressor::new(), Vec::new()),
+                    |(decompressor, out), input| {
+                        let gz = read_gz(input);
+                        let trailer = gz.last_chunk::<4>().unwrap();
+                        out.resize(u32::from_le_bytes(*trailer) as usize, 0);
+                        decompressor.gzip_decompress(&gz, out).unwrap()
+                    },
+                )
+                .sum::<usize>()
+        });
+    });
+    group.finish();
+}
+
+fn read_gz(input: &Input) -> Vec<u8> {
+    match input {
+        Input::File(path) => fs_err::read(path).unwrap(),
+        Input::Stdin => unreachable!("the bench reads files"),
+    }
+}
+
+criterion_group!(benches, bench, bench_inputs);
 criterion_main!(benches);

@@ -35,41 +35,66 @@ impl From<ScanError> for ExtractError {
 
 type Result<T> = std::result::Result<T, ExtractError>;
 
-/// Calls `on_member(key, value_start)` for each member of the object at `buf[open]`; it
+/// JSON bytes, with the same bytes as text when they are known to be valid UTF-8 (checked
+/// once for a whole buffer, which is much cheaper than string by string).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Json<'a> {
+    /// The bytes.
+    pub(crate) bytes: &'a [u8],
+    /// The same bytes as `str`, when valid UTF-8.
+    pub(crate) text: Option<&'a str>,
+}
+
+impl<'a> Json<'a> {
+    /// Bytes whose UTF-8 validity is not known yet.
+    pub(crate) fn unchecked(bytes: &'a [u8]) -> Self {
+        Self { bytes, text: None }
+    }
+
+    /// `bytes[start..end]` as text, or `None` if it is not valid UTF-8.
+    fn text(&self, start: usize, end: usize) -> Option<&'a str> {
+        match self.text {
+            Some(text) => text.get(start..end),
+            None => std::str::from_utf8(self.bytes.get(start..end)?).ok(),
+        }
+    }
+}
+
+/// Calls `on_member(key, value_start)` for each member of the object at `bytes[open]`; it
 /// returns where the value ended, or `None` to have the value skipped. Returns the end.
 fn walk<'a>(
-    buf: &'a [u8],
+    json: Json<'a>,
     open: usize,
     mut on_member: impl FnMut(&'a [u8], usize) -> Result<Option<usize>>,
 ) -> Result<usize> {
-    let mut members = Members::new(buf, open);
+    let mut members = Members::new(json.bytes, open);
     while let Some(member) = members.next_member()? {
         let end = match on_member(member.key, member.value)? {
             Some(end) => end,
-            None => scan::skip_value(buf, member.value)?,
+            None => scan::skip_value(json.bytes, member.value)?,
         };
         members.value_ended(end);
     }
     Ok(members.end())
 }
 
-/// A string or `null` at `buf[i]`; stores it in `slot` and returns where it ends.
+/// A string or `null` at `bytes[i]`; stores it in `slot` and returns where it ends.
 fn string<'a>(
-    buf: &'a [u8],
+    json: Json<'a>,
     i: usize,
     field: &str,
     slot: &mut Option<Cow<'a, str>>,
 ) -> Result<usize> {
-    match buf.get(i) {
+    match json.bytes.get(i) {
         Some(b'"') => {
-            let (close, escaped) = scan::string_end_escaped(buf, i + 1)?;
+            let (close, escaped) = scan::string_end_escaped(json.bytes, i + 1)?;
             let text = if escaped {
-                json_string(&buf[i..=close])
+                json_string(&json.bytes[i..=close])
                     .map_err(|e| ExtractError::Invalid(format!("`{field}`: {e}")))?
             } else {
                 Cow::Borrowed(
-                    std::str::from_utf8(&buf[i + 1..close])
-                        .map_err(|_| ExtractError::Invalid(format!("`{field}`: invalid utf-8")))?,
+                    json.text(i + 1, close)
+                        .ok_or_else(|| ExtractError::Invalid(format!("`{field}`: invalid utf-8")))?,
                 )
             };
             *slot = Some(text);
@@ -77,7 +102,7 @@ fn string<'a>(
         }
         Some(b'n') => {
             *slot = None;
-            Ok(scan::value_end(buf, i)?)
+            Ok(scan::value_end(json.bytes, i)?)
         }
         _ => Err(ExtractError::Invalid(format!(
             "`{field}`: expected a string or null"
@@ -85,23 +110,23 @@ fn string<'a>(
     }
 }
 
-/// An object or `null` at `buf[i]`, built by `build`.
+/// An object or `null` at `bytes[i]`, built by `build`.
 fn object<'a, T>(
-    buf: &'a [u8],
+    json: Json<'a>,
     i: usize,
     field: &str,
     slot: &mut Option<T>,
-    build: impl FnOnce(&'a [u8], usize) -> Result<(T, usize)>,
+    build: impl FnOnce(Json<'a>, usize) -> Result<(T, usize)>,
 ) -> Result<usize> {
-    match buf.get(i) {
+    match json.bytes.get(i) {
         Some(b'{') => {
-            let (value, end) = build(buf, i)?;
+            let (value, end) = build(json, i)?;
             *slot = Some(value);
             Ok(end)
         }
         Some(b'n') => {
             *slot = None;
-            Ok(scan::value_end(buf, i)?)
+            Ok(scan::value_end(json.bytes, i)?)
         }
         _ => Err(ExtractError::Invalid(format!(
             "`{field}`: expected an object or null"
@@ -109,10 +134,10 @@ fn object<'a, T>(
     }
 }
 
-/// Any JSON value at `buf[i]`, kept raw (`null` gives `None`).
-fn raw<'a>(buf: &'a [u8], i: usize, field: &str, slot: &mut Option<&'a RawValue>) -> Result<usize> {
-    let end = scan::skip_value(buf, i)?;
-    let bytes = &buf[i..end];
+/// Any JSON value at `bytes[i]`, kept raw (`null` gives `None`).
+fn raw<'a>(json: Json<'a>, i: usize, field: &str, slot: &mut Option<&'a RawValue>) -> Result<usize> {
+    let end = scan::skip_value(json.bytes, i)?;
+    let bytes = &json.bytes[i..end];
     *slot = if bytes == b"null" {
         None
     } else {
@@ -124,14 +149,14 @@ fn raw<'a>(buf: &'a [u8], i: usize, field: &str, slot: &mut Option<&'a RawValue>
     Ok(end)
 }
 
-/// The record whose object opens at `buf[open]`, and where it ends.
-pub(crate) fn record(buf: &[u8], open: usize) -> Result<(Record<'_>, usize)> {
+/// The record whose object opens at `bytes[open]`, and where it ends.
+pub(crate) fn record(json: Json<'_>, open: usize) -> Result<(Record<'_>, usize)> {
     let mut r = Record::default();
     let mut event_time = None;
-    let end = walk(buf, open, |key, v| {
+    let end = walk(json, open, |key, v| {
         Ok(Some(match key {
             b"eventTime" => {
-                let end = string(buf, v, "eventTime", &mut event_time)?;
+                let end = string(json, v, "eventTime", &mut event_time)?;
                 if event_time.is_none() {
                     return Err(ExtractError::Invalid(
                         "`eventTime`: expected a string".to_owned(),
@@ -139,28 +164,28 @@ pub(crate) fn record(buf: &[u8], open: usize) -> Result<(Record<'_>, usize)> {
                 }
                 end
             }
-            b"eventVersion" => string(buf, v, "eventVersion", &mut r.event_version)?,
-            b"eventSource" => string(buf, v, "eventSource", &mut r.event_source)?,
-            b"eventName" => string(buf, v, "eventName", &mut r.event_name)?,
-            b"awsRegion" => string(buf, v, "awsRegion", &mut r.aws_region)?,
-            b"sourceIPAddress" => string(buf, v, "sourceIPAddress", &mut r.source_ip_address)?,
-            b"userAgent" => string(buf, v, "userAgent", &mut r.user_agent)?,
-            b"errorCode" => string(buf, v, "errorCode", &mut r.error_code)?,
-            b"eventID" => string(buf, v, "eventID", &mut r.event_id)?,
-            b"eventType" => string(buf, v, "eventType", &mut r.event_type)?,
+            b"eventVersion" => string(json, v, "eventVersion", &mut r.event_version)?,
+            b"eventSource" => string(json, v, "eventSource", &mut r.event_source)?,
+            b"eventName" => string(json, v, "eventName", &mut r.event_name)?,
+            b"awsRegion" => string(json, v, "awsRegion", &mut r.aws_region)?,
+            b"sourceIPAddress" => string(json, v, "sourceIPAddress", &mut r.source_ip_address)?,
+            b"userAgent" => string(json, v, "userAgent", &mut r.user_agent)?,
+            b"errorCode" => string(json, v, "errorCode", &mut r.error_code)?,
+            b"eventID" => string(json, v, "eventID", &mut r.event_id)?,
+            b"eventType" => string(json, v, "eventType", &mut r.event_type)?,
             b"recipientAccountId" => {
-                string(buf, v, "recipientAccountId", &mut r.recipient_account_id)?
+                string(json, v, "recipientAccountId", &mut r.recipient_account_id)?
             }
-            b"vpcEndpointId" => string(buf, v, "vpcEndpointId", &mut r.vpc_endpoint_id)?,
+            b"vpcEndpointId" => string(json, v, "vpcEndpointId", &mut r.vpc_endpoint_id)?,
             b"vpcEndpointAccountId" => string(
-                buf,
+                json,
                 v,
                 "vpcEndpointAccountId",
                 &mut r.vpc_endpoint_account_id,
             )?,
-            b"userIdentity" => object(buf, v, "userIdentity", &mut r.user_identity, user_identity)?,
-            b"requestParameters" => raw(buf, v, "requestParameters", &mut r.request_parameters)?,
-            b"responseElements" => raw(buf, v, "responseElements", &mut r.response_elements)?,
+            b"userIdentity" => object(json, v, "userIdentity", &mut r.user_identity, user_identity)?,
+            b"requestParameters" => raw(json, v, "requestParameters", &mut r.request_parameters)?,
+            b"responseElements" => raw(json, v, "responseElements", &mut r.response_elements)?,
             _ => return Ok(None),
         }))
     })?;
@@ -168,19 +193,19 @@ pub(crate) fn record(buf: &[u8], open: usize) -> Result<(Record<'_>, usize)> {
     Ok((r, end))
 }
 
-fn user_identity(buf: &[u8], open: usize) -> Result<(UserIdentity<'_>, usize)> {
+fn user_identity(json: Json<'_>, open: usize) -> Result<(UserIdentity<'_>, usize)> {
     let mut u = UserIdentity::default();
-    let end = walk(buf, open, |key, v| {
+    let end = walk(json, open, |key, v| {
         Ok(Some(match key {
-            b"type" => string(buf, v, "userIdentity.type", &mut u.r#type)?,
-            b"principalId" => string(buf, v, "userIdentity.principalId", &mut u.principal_id)?,
-            b"arn" => string(buf, v, "userIdentity.arn", &mut u.arn)?,
-            b"accountId" => string(buf, v, "userIdentity.accountId", &mut u.account_id)?,
-            b"accessKeyId" => string(buf, v, "userIdentity.accessKeyId", &mut u.access_key_id)?,
-            b"userName" => string(buf, v, "userIdentity.userName", &mut u.user_name)?,
-            b"invokedBy" => string(buf, v, "userIdentity.invokedBy", &mut u.invoked_by)?,
+            b"type" => string(json, v, "userIdentity.type", &mut u.r#type)?,
+            b"principalId" => string(json, v, "userIdentity.principalId", &mut u.principal_id)?,
+            b"arn" => string(json, v, "userIdentity.arn", &mut u.arn)?,
+            b"accountId" => string(json, v, "userIdentity.accountId", &mut u.account_id)?,
+            b"accessKeyId" => string(json, v, "userIdentity.accessKeyId", &mut u.access_key_id)?,
+            b"userName" => string(json, v, "userIdentity.userName", &mut u.user_name)?,
+            b"invokedBy" => string(json, v, "userIdentity.invokedBy", &mut u.invoked_by)?,
             b"sessionContext" => object(
-                buf,
+                json,
                 v,
                 "userIdentity.sessionContext",
                 &mut u.session_context,
@@ -192,32 +217,32 @@ fn user_identity(buf: &[u8], open: usize) -> Result<(UserIdentity<'_>, usize)> {
     Ok((u, end))
 }
 
-fn session_context(buf: &[u8], open: usize) -> Result<(SessionContext<'_>, usize)> {
+fn session_context(json: Json<'_>, open: usize) -> Result<(SessionContext<'_>, usize)> {
     let mut c = SessionContext::default();
-    let end = walk(buf, open, |key, v| {
+    let end = walk(json, open, |key, v| {
         Ok(Some(match key {
             b"attributes" => object(
-                buf,
+                json,
                 v,
                 "sessionContext.attributes",
                 &mut c.attributes,
                 session_attributes,
             )?,
             b"sessionIssuer" => object(
-                buf,
+                json,
                 v,
                 "sessionContext.sessionIssuer",
                 &mut c.session_issuer,
                 session_issuer,
             )?,
             b"ec2RoleDelivery" => string(
-                buf,
+                json,
                 v,
                 "sessionContext.ec2RoleDelivery",
                 &mut c.ec2_role_delivery,
             )?,
             b"sourceIdentity" => string(
-                buf,
+                json,
                 v,
                 "sessionContext.sourceIdentity",
                 &mut c.source_identity,
@@ -228,13 +253,13 @@ fn session_context(buf: &[u8], open: usize) -> Result<(SessionContext<'_>, usize
     Ok((c, end))
 }
 
-fn session_attributes(buf: &[u8], open: usize) -> Result<(SessionAttributes<'_>, usize)> {
+fn session_attributes(json: Json<'_>, open: usize) -> Result<(SessionAttributes<'_>, usize)> {
     let mut a = SessionAttributes::default();
-    let end = walk(buf, open, |key, v| {
+    let end = walk(json, open, |key, v| {
         Ok(Some(match key {
-            b"creationDate" => string(buf, v, "attributes.creationDate", &mut a.creation_date)?,
+            b"creationDate" => string(json, v, "attributes.creationDate", &mut a.creation_date)?,
             b"mfaAuthenticated" => string(
-                buf,
+                json,
                 v,
                 "attributes.mfaAuthenticated",
                 &mut a.mfa_authenticated,
@@ -245,15 +270,15 @@ fn session_attributes(buf: &[u8], open: usize) -> Result<(SessionAttributes<'_>,
     Ok((a, end))
 }
 
-fn session_issuer(buf: &[u8], open: usize) -> Result<(SessionIssuer<'_>, usize)> {
+fn session_issuer(json: Json<'_>, open: usize) -> Result<(SessionIssuer<'_>, usize)> {
     let mut s = SessionIssuer::default();
-    let end = walk(buf, open, |key, v| {
+    let end = walk(json, open, |key, v| {
         Ok(Some(match key {
-            b"type" => string(buf, v, "sessionIssuer.type", &mut s.r#type)?,
-            b"principalId" => string(buf, v, "sessionIssuer.principalId", &mut s.principal_id)?,
-            b"arn" => string(buf, v, "sessionIssuer.arn", &mut s.arn)?,
-            b"accountId" => string(buf, v, "sessionIssuer.accountId", &mut s.account_id)?,
-            b"userName" => string(buf, v, "sessionIssuer.userName", &mut s.user_name)?,
+            b"type" => string(json, v, "sessionIssuer.type", &mut s.r#type)?,
+            b"principalId" => string(json, v, "sessionIssuer.principalId", &mut s.principal_id)?,
+            b"arn" => string(json, v, "sessionIssuer.arn", &mut s.arn)?,
+            b"accountId" => string(json, v, "sessionIssuer.accountId", &mut s.account_id)?,
+            b"userName" => string(json, v, "sessionIssuer.userName", &mut s.user_name)?,
             _ => return Ok(None),
         }))
     })?;

@@ -207,7 +207,11 @@ mod tests {
     fn truncated_and_corrupt_data_are_told_apart() {
         let raw = gz(&b"some records here ".repeat(500));
         for cut in [raw.len() - 1, raw.len() - 8, raw.len() / 2, 12] {
-            assert_eq!(decompress(&raw[..cut]), Err(GzipError::Truncated), "cut {cut}");
+            assert_eq!(
+                decompress(&raw[..cut]),
+                Err(GzipError::Truncated),
+                "cut {cut}"
+            );
         }
         let mut bad = raw.clone();
         let last = bad.len() - 6;

@@ -24,11 +24,10 @@ pub(crate) fn content_start(buf: &[u8]) -> usize {
 
 /// Decides the layout of `buf`.
 ///
-/// JSON Lines when the second non-blank line starts at its first column with `{` or `[` and
-/// ends with `}` or `]`, and either the first line also ends with `}` or `]` or the third
-/// non-blank line looks like the second (so a broken first line does not hide the rest).
-/// Pretty-printed JSON indents its inner lines or ends them with commas, so it never looks
-/// like this.
+/// JSON Lines when the second non-blank line starts at its first column with `{` or `[`, and
+/// either the first line is one whole value (it ends with `}` or `]`), or the second and
+/// third lines both are (so a broken first line does not hide the rest). Pretty-printed
+/// JSON indents its inner lines and ends them with commas, so it never looks like this.
 pub(crate) fn detect(buf: &[u8]) -> Layout {
     let mut lines = lines(buf)
         .map(|(_, range)| &buf[range])
@@ -36,14 +35,20 @@ pub(crate) fn detect(buf: &[u8]) -> Layout {
     let (Some(first), Some(second)) = (lines.next(), lines.next()) else {
         return Layout::Documents;
     };
-    if !one_value_per_line(second) {
+    if !starts_a_value(second) {
         return Layout::Documents;
     }
-    if ends_a_value(first) || lines.next().is_some_and(one_value_per_line) {
+    let first_whole = starts_a_value(first) && ends_a_value(first);
+    let next_two_whole = ends_a_value(second) && lines.next().is_some_and(one_value_per_line);
+    if first_whole || next_two_whole {
         Layout::Lines
     } else {
         Layout::Documents
     }
+}
+
+fn starts_a_value(line: &[u8]) -> bool {
+    matches!(line.first(), Some(b'{' | b'['))
 }
 
 fn ends_a_value(line: &[u8]) -> bool {
@@ -54,7 +59,7 @@ fn ends_a_value(line: &[u8]) -> bool {
 }
 
 fn one_value_per_line(line: &[u8]) -> bool {
-    matches!(line.first(), Some(b'{' | b'[')) && ends_a_value(line)
+    starts_a_value(line) && ends_a_value(line)
 }
 
 /// The lines of `buf` (without their `\n`), numbered from 1; a byte order mark at the start
@@ -112,6 +117,7 @@ mod tests {
         assert_eq!(layout("\n\n{\"a\":1}\r\n\r\n{\"a\":2}"), Lines);
         assert_eq!(layout("{\"a\":1\n{\"a\":2}\n{\"a\":3}\n"), Lines);
         assert_eq!(layout("{\"a\":1\n{\"a\":2}\n"), Documents);
+        assert_eq!(layout("{\"a\":1}\n{\"a\":\n{\"a\":3}\n"), Lines);
         assert_eq!(layout("{\n \"a\": 1\n}\n{\n \"a\": 2\n}\n"), Documents);
     }
 
@@ -121,7 +127,12 @@ mod tests {
         let found: Vec<_> = lines(buf).map(|(n, r)| (n, &buf[r])).collect();
         assert_eq!(
             found,
-            vec![(1, &b"a"[..]), (2, &b""[..]), (3, &b"bc"[..]), (4, &b""[..])]
+            vec![
+                (1, &b"a"[..]),
+                (2, &b""[..]),
+                (3, &b"bc"[..]),
+                (4, &b""[..])
+            ]
         );
         let mut counter = LineCounter::default();
         assert_eq!(counter.line_of(buf, 3), 1);

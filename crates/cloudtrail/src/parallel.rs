@@ -60,7 +60,9 @@ pub fn decode_inputs<T: Send>(
         items: Vec::new(),
         stats: DecodeStats::default(),
     };
-    decoded.items.reserve(per_input.iter().map(|(items, _)| items.len()).sum());
+    decoded
+        .items
+        .reserve(per_input.iter().map(|(items, _)| items.len()).sum());
     for (items, stats) in per_input {
         decoded.items.extend(items);
         decoded.stats.merge(stats);

@@ -270,18 +270,26 @@ struct BlockMasks {
 
 impl BlockMasks {
     fn of(block: &[u8; 64]) -> Self {
+        let words: [u64; 8] =
+            std::array::from_fn(|i| u64::from_le_bytes(block.as_chunks::<8>().0[i]));
         let mut masks = Self {
             quote: 0,
             backslash: 0,
             bracket: 0,
         };
-        for (i, chunk) in block.as_chunks::<8>().0.iter().enumerate() {
-            let word = u64::from_le_bytes(*chunk);
+        let mut any_backslash = 0;
+        for (i, &word) in words.iter().enumerate() {
             let shift = 8 * i;
             masks.quote |= movemask(eq_bytes(word, b'"')) << shift;
-            masks.backslash |= movemask(eq_bytes(word, b'\\')) << shift;
             // `{` `}` `[` `]` are 0x7b 0x7d 0x5b 0x5d: all become 0x7f when 0x26 is or-ed in.
             masks.bracket |= movemask(eq_bytes(word | (LOW_BITS * 0x26), 0x7f)) << shift;
+            any_backslash |= eq_bytes(word, b'\\');
+        }
+        // Backslashes are rare: their mask is only gathered when there are some.
+        if any_backslash != 0 {
+            for (i, &word) in words.iter().enumerate() {
+                masks.backslash |= movemask(eq_bytes(word, b'\\')) << (8 * i);
+            }
         }
         masks
     }
@@ -505,7 +513,10 @@ mod tests {
         assert_eq!(end(r#"{"a":"}"}xyz"#), Ok(9));
         assert_eq!(end(r#"["a\"]",{"b":[1,2]}] 5"#), Ok(20));
         assert_eq!(end(r#""esc \\" rest"#), Ok(8));
-        assert_eq!(end(r#""long string with no escapes at all, > 8 bytes" x"#), Ok(47));
+        assert_eq!(
+            end(r#""long string with no escapes at all, > 8 bytes" x"#),
+            Ok(47)
+        );
         assert_eq!(end(r#""\u00e9\/\b" x"#), Ok(12));
         assert_eq!(end("-12.5e+3,"), Ok(8));
         assert_eq!(end("true]"), Ok(4));
@@ -516,7 +527,10 @@ mod tests {
     fn broken_values_are_errors() {
         assert_eq!(end(r#"{"a":"b"#), Err(ScanErrorKind::UnexpectedEnd));
         assert_eq!(end(r#"{"a":[}"#), Err(ScanErrorKind::MismatchedBracket));
-        assert_eq!(end("\"a\nb\""), Err(ScanErrorKind::ControlCharacterInString));
+        assert_eq!(
+            end("\"a\nb\""),
+            Err(ScanErrorKind::ControlCharacterInString)
+        );
         assert_eq!(end(r#""\x""#), Err(ScanErrorKind::InvalidEscape));
         assert_eq!(end(r#""\u12g4""#), Err(ScanErrorKind::InvalidEscape));
         assert_eq!(end("tru "), Err(ScanErrorKind::UnexpectedByte(b' ')));
@@ -554,7 +568,10 @@ mod tests {
             seen.push(buf[s..e].to_vec());
             elements.value_ended(e);
         }
-        assert_eq!(seen, vec![b"1".to_vec(), b"[2]".to_vec(), b"\"3\"".to_vec()]);
+        assert_eq!(
+            seen,
+            vec![b"1".to_vec(), b"[2]".to_vec(), b"\"3\"".to_vec()]
+        );
         assert_eq!(elements.end(), buf.len());
     }
 
@@ -580,5 +597,77 @@ mod tests {
         assert!(Members::new(buf, 0).next_member().is_err());
         assert!(Members::new(b"{}", 0).next_member().unwrap().is_none());
         assert!(Elements::new(b"[ ]", 0).next_element().unwrap().is_none());
+    }
+
+    mod agreement {
+        use super::super::*;
+        use proptest::prelude::*;
+        use serde_json::{Value, json};
+
+        /// Strings full of what a structural scanner can get wrong, including long runs of
+        /// backslashes that cross 64-byte blocks.
+        fn tricky() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z{}\\[\\]\"\\\\:, \n\t\u{e9}\u{1F600}\u{0}-\u{1f}]{0,80}",
+                "[\\\\\"{}a]{0,300}",
+            ]
+        }
+
+        fn record() -> impl Strategy<Value = Value> {
+            (tricky(), tricky(), proptest::collection::vec(tricky(), 0..4), any::<i32>()).prop_map(
+                |(name, agent, items, n)| {
+                    json!({
+                        "eventTime": "2024-08-02T08:23:24Z",
+                        "eventName": name,
+                        "userAgent": agent,
+                        "requestParameters": {"items": items, "n": n, "nested": [[{"a": [null, true, false]}]]},
+                        "responseElements": null
+                    })
+                },
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn splitter_agrees_with_serde_json(
+                records in proptest::collection::vec(record(), 0..12),
+                pretty in any::<bool>(),
+                padding in 0_usize..64,
+            ) {
+                let array = Value::Array(records.clone());
+                let text = if pretty {
+                    serde_json::to_string_pretty(&array).unwrap()
+                } else {
+                    serde_json::to_string(&array).unwrap()
+                };
+                let buf = format!("{}{text}", " ".repeat(padding)).into_bytes();
+                prop_assert_eq!(container_end_fast(&buf, padding), Ok(buf.len()));
+                prop_assert_eq!(value_end(&buf, padding), Ok(buf.len()));
+                let mut elements = Elements::new(&buf, padding);
+                let mut spans = Vec::new();
+                while let Some(start) = elements.next_element().unwrap() {
+                    let end = container_end_fast(&buf, start).unwrap();
+                    prop_assert_eq!(value_end(&buf, start), Ok(end));
+                    spans.push(serde_json::from_slice::<Value>(&buf[start..end]).unwrap());
+                    elements.value_ended(end);
+                }
+                prop_assert_eq!(elements.end(), buf.len());
+                prop_assert_eq!(spans, records);
+            }
+
+            #[test]
+            fn every_strict_prefix_is_incomplete(record in record(), pretty in any::<bool>()) {
+                let text = if pretty {
+                    serde_json::to_string_pretty(&record).unwrap()
+                } else {
+                    serde_json::to_string(&record).unwrap()
+                };
+                let buf = text.as_bytes();
+                for cut in 1..buf.len() {
+                    prop_assert!(container_end_fast(&buf[..cut], 0).is_err(), "cut {}", cut);
+                    prop_assert!(value_end(&buf[..cut], 0).is_err(), "cut {}", cut);
+                }
+            }
+        }
     }
 }

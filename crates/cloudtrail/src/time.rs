@@ -37,7 +37,10 @@ fn parse_fast(b: &[u8]) -> Option<i64> {
             for i in 0..3 {
                 ms = ms * 10 + fraction.get(i).map_or(Some(0), |&d| digit(d))?;
             }
-            fraction.iter().skip(3).try_for_each(|&d| digit(d).map(drop))?;
+            fraction
+                .iter()
+                .skip(3)
+                .try_for_each(|&d| digit(d).map(drop))?;
             ms
         }
         _ => return None,
@@ -60,7 +63,9 @@ fn digit(b: u8) -> Option<i64> {
 }
 
 fn digits(bytes: &[u8]) -> Option<i64> {
-    bytes.iter().try_fold(0, |acc, &b| Some(acc * 10 + digit(b)?))
+    bytes
+        .iter()
+        .try_fold(0, |acc, &b| Some(acc * 10 + digit(b)?))
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -108,7 +113,10 @@ mod tests {
     fn fractions_are_truncated_to_milliseconds() {
         assert_eq!(parse_event_time("1970-01-01T00:00:00.5Z"), Some(500));
         assert_eq!(parse_event_time("1970-01-01T00:00:01.123Z"), Some(1123));
-        assert_eq!(parse_event_time("1970-01-01T00:00:01.123999999Z"), Some(1123));
+        assert_eq!(
+            parse_event_time("1970-01-01T00:00:01.123999999Z"),
+            Some(1123)
+        );
         assert_eq!(parse_event_time("1970-01-01T00:00:01.1234567890Z"), None);
     }
 

@@ -28,17 +28,21 @@ fn typical_role_policies() -> Vec<Value> {
                 1 => json!({"Effect": "Allow", "Action": format!("dynamodb:Query{n}"),
                     "Resource": format!("arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/T{n}"),
                     "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}}),
-                2 => json!({"Effect": "Allow", "Action": [format!("s3:Get{n}*"), format!("s3:List{n}*")],
+                2 => {
+                    json!({"Effect": "Allow", "Action": [format!("s3:Get{n}*"), format!("s3:List{n}*")],
                     "Resource": [format!("arn:aws:s3:::bucket-{n}"), format!("arn:aws:s3:::bucket-{n}/${{aws:userid}}/*")],
-                    "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}}),
+                    "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "203.0.113.0/24"]}}})
+                }
                 3 => json!({"Effect": "Deny", "Action": "*", "Resource": "*",
                     "Condition": {"DateLessThan": {"aws:TokenIssueTime": "2021-03-08T12:34:56.789012"}}}),
                 4 => json!({"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {
                     "StringNotEquals": {"aws:SourceVpc": "${aws:Ec2InstanceSourceVpc}"},
                     "Null": {"ec2:SourceInstanceARN": "false"},
                     "BoolIfExists": {"aws:ViaAWSService": "false"}}}),
-                _ => json!({"Effect": "Allow", "Action": ["dynamodb:ListTables", "dynamodb:DescribeTable"], "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:RequestedRegion": ["us-west-2", "us-east-1"]}}}),
+                _ => {
+                    json!({"Effect": "Allow", "Action": ["dynamodb:ListTables", "dynamodb:DescribeTable"], "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestedRegion": ["us-west-2", "us-east-1"]}}})
+                }
             };
             statements.push(statement);
         }
@@ -72,14 +76,19 @@ fn simulation_json(issued: &str) -> Value {
 fn evaluate(c: &mut Criterion) {
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(1));
-    for (name, issued) in [("typical_role_allowed", "2021-03-08T13:00:00Z"), ("typical_role_denied", "2021-03-08T12:00:00Z")] {
+    for (name, issued) in [
+        ("typical_role_allowed", "2021-03-08T13:00:00Z"),
+        ("typical_role_denied", "2021-03-08T12:00:00Z"),
+    ] {
         let simulation = Simulation::from_json(simulation_json(issued)).unwrap();
         group.bench_function(name, |b| b.iter(|| black_box(simulation.run().decision)));
     }
     let mut other = simulation_json("2021-03-08T13:00:00Z");
     other["request"]["action"] = json!("ec2:RunInstances");
     let implicit = Simulation::from_json(other).unwrap();
-    group.bench_function("typical_role_implicit_deny", |b| b.iter(|| black_box(implicit.run().decision)));
+    group.bench_function("typical_role_implicit_deny", |b| {
+        b.iter(|| black_box(implicit.run().decision))
+    });
     // Baseline: reading the same request as JSON, the floor of any evaluator that starts from
     // JSON each time.
     let text = simulation_json("2021-03-08T13:00:00Z").to_string();
@@ -92,10 +101,12 @@ fn evaluate(c: &mut Criterion) {
 /// A snapshot with `roles` roles (2 inline policies of 5 statements, a trust policy, 2 of 50
 /// shared managed policies, an instance profile, tags), 100 users and 10 groups.
 fn generated_gaad(roles: usize) -> String {
-    let doc = |i: usize| json!({"Version": "2012-10-17", "Statement": (0..5).map(|s| json!({
+    let doc = |i: usize| {
+        json!({"Version": "2012-10-17", "Statement": (0..5).map(|s| json!({
         "Effect": "Allow", "Action": [format!("s3:Get{s}*"), "dynamodb:ListTables"],
         "Resource": format!("arn:aws:s3:::bucket-{i}-{s}/*"),
-        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}})).collect::<Vec<_>>()});
+        "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue"}}})).collect::<Vec<_>>()})
+    };
     let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     let role_list: Vec<Value> = (0..roles).map(|i| {
         let arn = format!("arn:aws:iam::{ACCOUNT}:role/role-{i}");
@@ -121,8 +132,11 @@ fn generated_gaad(roles: usize) -> String {
         "Arn": format!("arn:aws:iam::{ACCOUNT}:policy/managed-{i}"), "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 200,
         "PermissionsBoundaryUsageCount": 0, "IsAttachable": true, "CreateDate": "2021-03-08T10:00:00Z", "UpdateDate": "2021-03-08T10:00:00Z",
         "PolicyVersionList": [{"Document": doc(i), "VersionId": "v1", "IsDefaultVersion": true, "CreateDate": "2021-03-08T10:00:00Z"}]})).collect();
-    serde_json::to_string_pretty(&json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": role_list,
-        "Policies": policies, "IsTruncated": false})).unwrap()
+    serde_json::to_string_pretty(
+        &json!({"UserDetailList": users, "GroupDetailList": groups, "RoleDetailList": role_list,
+        "Policies": policies, "IsTruncated": false}),
+    )
+    .unwrap()
 }
 
 fn snapshot(c: &mut Criterion) {
@@ -130,7 +144,9 @@ fn snapshot(c: &mut Criterion) {
     let mut group = c.benchmark_group("snapshot_5000_roles");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function("load", |b| b.iter(|| black_box(Snapshot::parse(&text).unwrap())));
+    group.bench_function("load", |b| {
+        b.iter(|| black_box(Snapshot::parse(&text).unwrap()))
+    });
     group.bench_function("baseline_serde_json_from_str", |b| {
         b.iter(|| black_box(serde_json::from_str::<Value>(&text).unwrap()))
     });

@@ -37,16 +37,21 @@ impl ArnPattern {
         if !has_var && !wild(text) {
             return Self::Exact(text.into());
         }
-        if !has_var {
-            if let Some(prefix) = text.strip_suffix('*') {
-                let service_literal = !text.starts_with("arn:")
-                    || text.splitn(SEGMENTS, ':').nth(SERVICE).is_none_or(|s| !wild(s));
-                if !wild(prefix) && service_literal && prefix.matches(':').count() >= SERVICE + 1 {
-                    return Self::Prefix(prefix.into());
-                }
+        if !has_var && let Some(prefix) = text.strip_suffix('*') {
+            let service_literal = !text.starts_with("arn:")
+                || text
+                    .splitn(SEGMENTS, ':')
+                    .nth(SERVICE)
+                    .is_none_or(|s| !wild(s));
+            if !wild(prefix) && service_literal && prefix.matches(':').count() > SERVICE {
+                return Self::Prefix(prefix.into());
             }
         }
-        let syntax = Syntax { wildcards: true, variables, fold: false };
+        let syntax = Syntax {
+            wildcards: true,
+            variables,
+            fold: false,
+        };
         if !text.starts_with("arn:") {
             return Self::Text(Glob::compile(text, syntax));
         }
@@ -55,34 +60,30 @@ impl ArnPattern {
             .enumerate()
             .map(|(i, s)| {
                 let wildcards = i != SERVICE;
-                Glob::compile(s, Syntax { wildcards, ..syntax })
+                Glob::compile(
+                    s,
+                    Syntax {
+                        wildcards,
+                        ..syntax
+                    },
+                )
             })
             .collect();
         Self::Segments(segments)
     }
 
-    /// Whether `arn` matches; `None` if a variable has no value (the entry then matches nothing).
-    pub(crate) fn matches(&self, arn: &str, vars: &dyn Resolve) -> Option<bool> {
+    /// Whether `arn` matches (an entry whose variable has no value matches nothing).
+    pub(crate) fn matches(&self, arn: &str, vars: &dyn Resolve) -> bool {
         match self {
-            Self::Any => Some(true),
-            Self::Exact(e) => Some(**e == *arn),
-            Self::Prefix(p) => Some(arn.starts_with(&**p)),
+            Self::Any => true,
+            Self::Exact(e) => **e == *arn,
+            Self::Prefix(p) => arn.starts_with(&**p),
             Self::Text(g) => g.matches(arn, vars),
             Self::Segments(segments) => {
-                let mut unresolved = false;
-                let mut all = true;
                 let mut rest = arn.splitn(segments.len(), ':');
-                for glob in segments {
-                    let Some(value) = rest.next() else {
-                        return Some(false);
-                    };
-                    match glob.matches(value, vars) {
-                        Some(true) => {}
-                        Some(false) => all = false,
-                        None => unresolved = true,
-                    }
-                }
-                if unresolved { None } else { Some(all) }
+                segments
+                    .iter()
+                    .all(|glob| rest.next().is_some_and(|value| glob.matches(value, vars)))
             }
         }
     }
@@ -95,26 +96,47 @@ mod tests {
     use std::collections::HashMap;
 
     fn m(pattern: &str, arn: &str) -> bool {
-        ArnPattern::compile(pattern, true).matches(arn, &Vars(HashMap::new())).unwrap()
+        ArnPattern::compile(pattern, true).matches(arn, &Vars(HashMap::new()))
     }
 
     #[test]
     fn fast_paths() {
         assert_eq!(ArnPattern::compile("*", true), ArnPattern::Any);
-        assert!(matches!(ArnPattern::compile("arn:aws:s3:::b/*", true), ArnPattern::Prefix(_)));
-        assert!(matches!(ArnPattern::compile("arn:aws:s3:::b", true), ArnPattern::Exact(_)));
+        assert!(matches!(
+            ArnPattern::compile("arn:aws:s3:::b/*", true),
+            ArnPattern::Prefix(_)
+        ));
+        assert!(matches!(
+            ArnPattern::compile("arn:aws:s3:::b", true),
+            ArnPattern::Exact(_)
+        ));
     }
 
     #[test]
     fn segments() {
-        assert!(m("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1/2/test/3/o.jpg"));
-        assert!(m("arn:aws:ec2:*:123456789012:instance/*", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"));
-        assert!(!m("arn:aws:ec2:*:123456789012:instance/*", "arn:aws:ec2:us-east-1:210987654321:instance/i-1"));
+        assert!(m(
+            "arn:aws:s3:::bucket/*/test/*",
+            "arn:aws:s3:::bucket/1/2/test/3/o.jpg"
+        ));
+        assert!(m(
+            "arn:aws:ec2:*:123456789012:instance/*",
+            "arn:aws:ec2:us-east-1:123456789012:instance/i-1"
+        ));
+        assert!(!m(
+            "arn:aws:ec2:*:123456789012:instance/*",
+            "arn:aws:ec2:us-east-1:210987654321:instance/i-1"
+        ));
         assert!(m("arn:aws:s3:*:*:bucket", "arn:aws:s3:::bucket"));
         // A `*` inside the region segment does not cross into the account segment.
-        assert!(!m("arn:aws:ec2:us-*1:instance/x", "arn:aws:ec2:us-east:1:instance/x"));
+        assert!(!m(
+            "arn:aws:ec2:us-*1:instance/x",
+            "arn:aws:ec2:us-east:1:instance/x"
+        ));
         // The resource segment keeps its colons.
-        assert!(m("arn:aws:logs:us-east-1:1:log-group:g:*", "arn:aws:logs:us-east-1:1:log-group:g:log-stream:s"));
+        assert!(m(
+            "arn:aws:logs:us-east-1:1:log-group:g:*",
+            "arn:aws:logs:us-east-1:1:log-group:g:log-stream:s"
+        ));
         // A short pattern's last segment absorbs the rest.
         assert!(m("arn:aws:iam::*", "arn:aws:iam::123456789012:role/r"));
         // Case-sensitive.

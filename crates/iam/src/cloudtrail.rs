@@ -42,7 +42,8 @@ pub enum CloudTrailError {
 /// # Errors
 /// If the text is not JSON or not a CloudTrail record.
 pub fn parse_request(text: &str, extra: &[(String, String)]) -> Result<Request, CloudTrailError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| CloudTrailError::Json(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| CloudTrailError::Json(e.to_string()))?;
     request_from_record(&value, extra)
 }
 
@@ -50,7 +51,10 @@ pub fn parse_request(text: &str, extra: &[(String, String)]) -> Result<Request, 
 ///
 /// # Errors
 /// If it is not a CloudTrail record.
-pub fn request_from_record(value: &Value, extra: &[(String, String)]) -> Result<Request, CloudTrailError> {
+pub fn request_from_record(
+    value: &Value,
+    extra: &[(String, String)],
+) -> Result<Request, CloudTrailError> {
     let record = unwrap_record(value)?;
     let text = |path: &[&str]| -> Option<&str> {
         let mut v = record;
@@ -105,12 +109,22 @@ pub fn request_from_record(value: &Value, extra: &[(String, String)]) -> Result<
         let normalized = date::parse(created).map_or_else(|| created.to_owned(), date::format);
         ctx.insert("aws:TokenIssueTime", &normalized);
     }
-    if let Some(mfa) = text(&[attributes[0], attributes[1], attributes[2], "mfaAuthenticated"]) {
+    if let Some(mfa) = text(&[
+        attributes[0],
+        attributes[1],
+        attributes[2],
+        "mfaAuthenticated",
+    ]) {
         ctx.insert("aws:MultiFactorAuthPresent", mfa);
     }
     let source_ip = text(&["sourceIPAddress"]).unwrap_or("");
-    let via_service = invoked_by.is_some() || source_ip.ends_with(".amazonaws.com") || source_ip == "AWS Internal";
-    ctx.insert("aws:ViaAWSService", if via_service { "true" } else { "false" });
+    let via_service = invoked_by.is_some()
+        || source_ip.ends_with(".amazonaws.com")
+        || source_ip == "AWS Internal";
+    ctx.insert(
+        "aws:ViaAWSService",
+        if via_service { "true" } else { "false" },
+    );
     match text(&["vpcEndpointId"]) {
         Some(vpce) => {
             ctx.insert("aws:SourceVpce", vpce);
@@ -136,9 +150,15 @@ pub fn request_from_record(value: &Value, extra: &[(String, String)]) -> Result<
     if let Some(d) = delivery {
         ctx.insert("ec2:RoleDelivery", d);
     }
-    if let (Some(instance), Some(account)) = (instance_session(record, identity_type, arn, delivery), account) {
+    if let (Some(instance), Some(account)) = (
+        instance_session(record, identity_type, arn, delivery),
+        account,
+    ) {
         let partition = arn.and_then(|a| a.split(':').nth(1)).unwrap_or("aws");
-        ctx.insert("ec2:SourceInstanceARN", &format!("arn:{partition}:ec2:{region}:{account}:instance/{instance}"));
+        ctx.insert(
+            "ec2:SourceInstanceARN",
+            &format!("arn:{partition}:ec2:{region}:{account}:instance/{instance}"),
+        );
     }
     for (key, value) in extra {
         ctx.insert(key, value);
@@ -150,7 +170,13 @@ pub fn request_from_record(value: &Value, extra: &[(String, String)]) -> Result<
         .and_then(|r| r.first())
         .and_then(|r| r.get("accountId"))
         .and_then(Value::as_str);
-    Ok(Request::new(principal, &action, &resource, resource_account, ctx)?)
+    Ok(Request::new(
+        principal,
+        &action,
+        &resource,
+        resource_account,
+        ctx,
+    )?)
 }
 
 fn unwrap_record(value: &Value) -> Result<&Value, CloudTrailError> {
@@ -161,7 +187,9 @@ fn unwrap_record(value: &Value) -> Result<&Value, CloudTrailError> {
         };
     }
     if value.get("detail-type").is_some() {
-        return value.get("detail").ok_or(CloudTrailError::Missing("detail"));
+        return value
+            .get("detail")
+            .ok_or(CloudTrailError::Missing("detail"));
     }
     Ok(value)
 }
@@ -190,16 +218,31 @@ fn action_name(source: &str, name: &str) -> String {
 
 fn strip_version_suffix(name: &str) -> &str {
     let trimmed = match name.rfind('v') {
-        Some(i) if i > 0 && name[i + 1..].bytes().all(|b| b.is_ascii_digit()) && !name[i + 1..].is_empty() => &name[..i],
+        Some(i)
+            if i > 0
+                && name[i + 1..].bytes().all(|b| b.is_ascii_digit())
+                && !name[i + 1..].is_empty() =>
+        {
+            &name[..i]
+        }
         _ => name,
     };
     let digits = trimmed.bytes().rev().take_while(u8::is_ascii_digit).count();
-    if digits == 8 && trimmed.len() > 8 { &trimmed[..trimmed.len() - 8] } else { name }
+    if digits == 8 && trimmed.len() > 8 {
+        &trimmed[..trimmed.len() - 8]
+    } else {
+        name
+    }
 }
 
 /// The instance id of an EC2 instance-role session: the session name is an instance id and
 /// the record carries `ec2RoleDelivery` (or predates it: eventVersion < 1.08).
-fn instance_session<'a>(record: &Value, identity_type: &str, arn: Option<&'a str>, delivery: Option<&str>) -> Option<&'a str> {
+fn instance_session<'a>(
+    record: &Value,
+    identity_type: &str,
+    arn: Option<&'a str>,
+    delivery: Option<&str>,
+) -> Option<&'a str> {
     if identity_type != "AssumedRole" {
         return None;
     }
@@ -229,7 +272,10 @@ fn resource_arn(record: &Value, action: &str, region: &str, account: Option<&str
         return arn.to_owned();
     }
     if action.starts_with("dynamodb:") {
-        let table = record.get("requestParameters").and_then(|p| p.get("tableName")).and_then(Value::as_str);
+        let table = record
+            .get("requestParameters")
+            .and_then(|p| p.get("tableName"))
+            .and_then(Value::as_str);
         if let (Some(table), Some(account)) = (table, account) {
             return format!("arn:aws:dynamodb:{region}:{account}:table/{table}");
         }
@@ -271,12 +317,27 @@ mod tests {
         let r = parse_request(RECORD, &[]).unwrap();
         assert_eq!(r.action(), "dynamodb:ListTables");
         assert_eq!(r.resource(), "*");
-        assert_eq!(r.principal().id(), "arn:aws:sts::123456789012:assumed-role/GuardDuty-Example-EC2-Compromised/i-0123456789abcdef0");
+        assert_eq!(
+            r.principal().id(),
+            "arn:aws:sts::123456789012:assumed-role/GuardDuty-Example-EC2-Compromised/i-0123456789abcdef0"
+        );
         let c = r.context();
-        assert_eq!(c.get_raw("aws:TokenIssueTime"), Some("2021-03-08T12:34:55Z"));
-        assert_eq!(c.get_raw("aws:userid"), Some("AROAEXAMPLEID:i-0123456789abcdef0"));
-        assert_eq!(c.get_raw("aws:PrincipalArn"), Some("arn:aws:iam::123456789012:role/GuardDuty-Example-EC2-Compromised"));
-        assert_eq!(c.get_raw("ec2:SourceInstanceARN"), Some("arn:aws:ec2:us-west-2:123456789012:instance/i-0123456789abcdef0"));
+        assert_eq!(
+            c.get_raw("aws:TokenIssueTime"),
+            Some("2021-03-08T12:34:55Z")
+        );
+        assert_eq!(
+            c.get_raw("aws:userid"),
+            Some("AROAEXAMPLEID:i-0123456789abcdef0")
+        );
+        assert_eq!(
+            c.get_raw("aws:PrincipalArn"),
+            Some("arn:aws:iam::123456789012:role/GuardDuty-Example-EC2-Compromised")
+        );
+        assert_eq!(
+            c.get_raw("ec2:SourceInstanceARN"),
+            Some("arn:aws:ec2:us-west-2:123456789012:instance/i-0123456789abcdef0")
+        );
         assert_eq!(c.get_raw("ec2:RoleDelivery"), Some("1.0"));
         assert_eq!(c.get_raw("aws:SourceIp"), Some("198.51.100.7"));
         assert_eq!(c.get_raw("aws:ViaAWSService"), Some("false"));
@@ -287,7 +348,11 @@ mod tests {
 
     #[test]
     fn vpc_endpoint_and_extra_keys() {
-        let text = RECORD.replace(r#""recipientAccountId""#, r#""vpcEndpointId": "vpce-0abc", "recipientAccountId""#)
+        let text = RECORD
+            .replace(
+                r#""recipientAccountId""#,
+                r#""vpcEndpointId": "vpce-0abc", "recipientAccountId""#,
+            )
             .replace("198.51.100.7", "10.0.0.5");
         let extra = [("aws:SourceVpc".to_owned(), "vpc-1111".to_owned())];
         let r = parse_request(&text, &extra).unwrap();
@@ -310,21 +375,49 @@ mod tests {
 
     #[test]
     fn action_names() {
-        assert_eq!(action_name("s3.amazonaws.com", "ListBuckets"), "s3:ListAllMyBuckets");
-        assert_eq!(action_name("lambda.amazonaws.com", "Invoke20150331"), "lambda:Invoke");
-        assert_eq!(action_name("lambda.amazonaws.com", "GetFunction20150331v2"), "lambda:GetFunction");
-        assert_eq!(action_name("monitoring.amazonaws.com", "PutMetricData"), "cloudwatch:PutMetricData");
-        assert_eq!(action_name("ssm.amazonaws.com", "GetParameters"), "ssm:GetParameters");
-        assert_eq!(action_name("ec2.amazonaws.com", "DescribeInstancesV2"), "ec2:DescribeInstancesV2");
+        assert_eq!(
+            action_name("s3.amazonaws.com", "ListBuckets"),
+            "s3:ListAllMyBuckets"
+        );
+        assert_eq!(
+            action_name("lambda.amazonaws.com", "Invoke20150331"),
+            "lambda:Invoke"
+        );
+        assert_eq!(
+            action_name("lambda.amazonaws.com", "GetFunction20150331v2"),
+            "lambda:GetFunction"
+        );
+        assert_eq!(
+            action_name("monitoring.amazonaws.com", "PutMetricData"),
+            "cloudwatch:PutMetricData"
+        );
+        assert_eq!(
+            action_name("ssm.amazonaws.com", "GetParameters"),
+            "ssm:GetParameters"
+        );
+        assert_eq!(
+            action_name("ec2.amazonaws.com", "DescribeInstancesV2"),
+            "ec2:DescribeInstancesV2"
+        );
     }
 
     #[test]
     fn envelope_and_log_file() {
-        let envelope = format!(r#"{{"detail-type":"AWS API Call via CloudTrail","detail":{RECORD}}}"#);
-        assert_eq!(parse_request(&envelope, &[]).unwrap().action(), "dynamodb:ListTables");
+        let envelope =
+            format!(r#"{{"detail-type":"AWS API Call via CloudTrail","detail":{RECORD}}}"#);
+        assert_eq!(
+            parse_request(&envelope, &[]).unwrap().action(),
+            "dynamodb:ListTables"
+        );
         let file = format!(r#"{{"Records":[{RECORD}]}}"#);
-        assert_eq!(parse_request(&file, &[]).unwrap().action(), "dynamodb:ListTables");
+        assert_eq!(
+            parse_request(&file, &[]).unwrap().action(),
+            "dynamodb:ListTables"
+        );
         let two = format!(r#"{{"Records":[{RECORD},{RECORD}]}}"#);
-        assert_eq!(parse_request(&two, &[]).unwrap_err().to_string(), "expected one cloudtrail record, found 2");
+        assert_eq!(
+            parse_request(&two, &[]).unwrap_err().to_string(),
+            "expected one cloudtrail record, found 2"
+        );
     }
 }

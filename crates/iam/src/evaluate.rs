@@ -147,7 +147,14 @@ pub struct Matched<'p> {
 
 impl fmt::Display for Matched<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} statement {} of {} `{}`", self.effect.as_str(), self.statement, self.kind, self.policy)?;
+        write!(
+            f,
+            "{} statement {} of {} `{}`",
+            self.effect.as_str(),
+            self.statement,
+            self.kind,
+            self.policy
+        )?;
         if let Some(sid) = self.sid {
             write!(f, " (Sid `{sid}`)")?;
         }
@@ -228,12 +235,19 @@ struct Scanner<'p, 'r> {
 }
 
 impl<'p> Scanner<'p, '_> {
-    fn scan<'a>(&mut self, kind: PolicyKind, policies: impl IntoIterator<Item = &'a Policy>) -> Found
+    fn scan<'a>(
+        &mut self,
+        kind: PolicyKind,
+        policies: impl IntoIterator<Item = &'a Policy>,
+    ) -> Found
     where
         'a: 'p,
     {
         let mut found = Found::default();
-        let by_principal = matches!(kind, PolicyKind::Resource | PolicyKind::VpcEndpoint | PolicyKind::Rcp(_));
+        let by_principal = matches!(
+            kind,
+            PolicyKind::Resource | PolicyKind::VpcEndpoint | PolicyKind::Rcp(_)
+        );
         for policy in policies {
             for (index, statement) in policy.statements().iter().enumerate() {
                 let grant = if by_principal {
@@ -272,28 +286,56 @@ impl<'p> Scanner<'p, '_> {
 pub fn evaluate<'p>(policies: &'p PolicySet, request: &Request) -> Response<'p> {
     let kind = request.principal().kind();
     if kind != PrincipalKind::Anonymous && request.action_lower() == "sts:getcalleridentity" {
-        return Response { decision: Decision::Allowed, matched: Vec::new(), reason: Reason::GetCallerIdentity };
+        return Response {
+            decision: Decision::Allowed,
+            matched: Vec::new(),
+            reason: Reason::GetCallerIdentity,
+        };
     }
     let iam_principal = matches!(
         kind,
-        PrincipalKind::User | PrincipalKind::Role | PrincipalKind::RoleSession | PrincipalKind::FederatedUser
+        PrincipalKind::User
+            | PrincipalKind::Role
+            | PrincipalKind::RoleSession
+            | PrincipalKind::FederatedUser
     );
-    let session_principal = matches!(kind, PrincipalKind::RoleSession | PrincipalKind::FederatedUser);
+    let session_principal = matches!(
+        kind,
+        PrincipalKind::RoleSession | PrincipalKind::FederatedUser
+    );
     let has_account = request.principal().account().is_some();
 
-    let mut s = Scanner { request, matched: Vec::new(), denied: false };
+    let mut s = Scanner {
+        request,
+        matched: Vec::with_capacity(8),
+        denied: false,
+    };
     let rcps: Vec<Found> = if kind == PrincipalKind::Service {
         Vec::new()
     } else {
-        policies.rcps.iter().enumerate().map(|(l, level)| s.scan(PolicyKind::Rcp(l), level)).collect()
+        policies
+            .rcps
+            .iter()
+            .enumerate()
+            .map(|(l, level)| s.scan(PolicyKind::Rcp(l), level))
+            .collect()
     };
     let scps: Vec<Found> = if has_account {
-        policies.scps.iter().enumerate().map(|(l, level)| s.scan(PolicyKind::Scp(l), level)).collect()
+        policies
+            .scps
+            .iter()
+            .enumerate()
+            .map(|(l, level)| s.scan(PolicyKind::Scp(l), level))
+            .collect()
     } else {
         Vec::new()
     };
     let resource = s.scan(PolicyKind::Resource, &policies.resource);
-    let identity = if iam_principal { s.scan(PolicyKind::Identity, &policies.identity) } else { Found::default() };
+    let identity = if iam_principal {
+        s.scan(PolicyKind::Identity, &policies.identity)
+    } else {
+        Found::default()
+    };
     let boundary = match &policies.boundary {
         Some(b) if iam_principal => Some(s.scan(PolicyKind::Boundary, Some(b))),
         _ => None,
@@ -302,25 +344,45 @@ pub fn evaluate<'p>(policies: &'p PolicySet, request: &Request) -> Response<'p> 
         Some(p) if session_principal => Some(s.scan(PolicyKind::Session, Some(p))),
         _ => None,
     };
-    let vpce = policies.vpc_endpoint.as_ref().map(|p| s.scan(PolicyKind::VpcEndpoint, Some(p)));
+    let vpce = policies
+        .vpc_endpoint
+        .as_ref()
+        .map(|p| s.scan(PolicyKind::VpcEndpoint, Some(p)));
 
-    let Scanner { mut matched, denied, .. } = s;
+    let Scanner {
+        mut matched,
+        denied,
+        ..
+    } = s;
     let outcome = if denied {
         Err(Reason::ExplicitDeny)
     } else {
-        decide(request, kind, &rcps, &scps, resource, identity, boundary, session, vpce)
+        decide(
+            request, kind, &rcps, &scps, resource, identity, boundary, session, vpce,
+        )
     };
     let (decision, reason, keep) = match outcome {
-        Err(Reason::ExplicitDeny) => (Decision::ExplicitlyDenied, Reason::ExplicitDeny, Effect::Deny),
+        Err(Reason::ExplicitDeny) => (
+            Decision::ExplicitlyDenied,
+            Reason::ExplicitDeny,
+            Effect::Deny,
+        ),
         Err(reason) => (Decision::ImplicitlyDenied, reason, Effect::Allow),
         Ok(reason) => (Decision::Allowed, reason, Effect::Allow),
     };
     matched.retain(|m| m.effect == keep);
-    Response { decision, matched, reason }
+    Response {
+        decision,
+        matched,
+        reason,
+    }
 }
 
 /// Steps 2–8, once no `Deny` applied: `Ok(why allowed)` or `Err(what is missing)`.
-#[expect(clippy::too_many_arguments, reason = "one argument per policy type keeps the steps readable")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per policy type keeps the steps readable"
+)]
 fn decide(
     request: &Request,
     kind: PrincipalKind,
@@ -362,10 +424,12 @@ fn decide(
     };
     let trust_required = request.action_lower().starts_with("sts:assumerole");
     let result = match kind {
-        PrincipalKind::Anonymous | PrincipalKind::Service | PrincipalKind::Other => match resource.grant {
-            Some(_) => Ok(Reason::AllowedByResourcePolicy),
-            None => Err(Reason::NoAllow(PolicyKind::Resource)),
-        },
+        PrincipalKind::Anonymous | PrincipalKind::Service | PrincipalKind::Other => {
+            match resource.grant {
+                Some(_) => Ok(Reason::AllowedByResourcePolicy),
+                None => Err(Reason::NoAllow(PolicyKind::Resource)),
+            }
+        }
         _ if request.is_cross_account() => {
             let allowed = identity_side(Reason::AllowedCrossAccount)?;
             if resource.grant.is_none() {

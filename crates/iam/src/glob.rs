@@ -5,8 +5,9 @@
 
 /// Looks up the single value of a condition key (lower-cased name) for variable substitution.
 pub(crate) trait Resolve {
-    /// The key's value, or `None` if the key is absent or multivalued.
-    fn resolve(&self, key: &str) -> Option<&str>;
+    /// The key's value, or `None` if the key is absent or multivalued; `hash` is the key's
+    /// `request::key_hash`.
+    fn resolve(&self, hash: u64, key: &str) -> Option<&str>;
 }
 
 /// One element of a compiled pattern.
@@ -19,7 +20,11 @@ pub(crate) enum Part {
     /// `?`: exactly one character.
     AnyOne,
     /// `${key}` or `${key, 'default'}`: the key's value, matched literally.
-    Var { key: Box<str>, default: Option<Box<str>> },
+    Var {
+        key: Box<str>,
+        hash: u64,
+        default: Option<Box<str>>,
+    },
 }
 
 /// How a pattern's text is read.
@@ -47,19 +52,20 @@ impl Glob {
         let mut lit = String::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if syntax.variables && rest.starts_with("${") {
-                if let Some(end) = rest.find('}') {
-                    let inner = &rest[2..end];
-                    match inner {
-                        "*" | "?" | "$" => lit.push_str(inner),
-                        _ => {
-                            flush(&mut parts, &mut lit, syntax.fold);
-                            parts.push(parse_variable(inner));
-                        }
+            if syntax.variables
+                && rest.starts_with("${")
+                && let Some(end) = rest.find('}')
+            {
+                let inner = &rest[2..end];
+                match inner {
+                    "*" | "?" | "$" => lit.push_str(inner),
+                    _ => {
+                        flush(&mut parts, &mut lit, syntax.fold);
+                        parts.push(parse_variable(inner));
                     }
-                    rest = &rest[end + 1..];
-                    continue;
                 }
+                rest = &rest[end + 1..];
+                continue;
             }
             match c {
                 '*' if syntax.wildcards => {
@@ -77,26 +83,21 @@ impl Glob {
             rest = &rest[c.len_utf8()..];
         }
         flush(&mut parts, &mut lit, syntax.fold);
-        Self { parts: parts.into_boxed_slice(), fold: syntax.fold }
-    }
-
-    /// Whether `text` matches; `None` if a variable has no value (and no default).
-    pub(crate) fn matches(&self, text: &str, vars: &dyn Resolve) -> Option<bool> {
-        for part in &*self.parts {
-            if let Part::Var { key, default } = part {
-                if vars.resolve(key).is_none() && default.is_none() {
-                    return None;
-                }
-            }
+        Self {
+            parts: parts.into_boxed_slice(),
+            fold: syntax.fold,
         }
-        Some(self.match_from(text, vars))
     }
 
-    fn literal<'a>(part: &'a Part, vars: &'a dyn Resolve) -> Option<&'a str> {
-        match part {
-            Part::Lit(s) => Some(s),
-            Part::Var { key, default } => vars.resolve(key).or(default.as_deref()),
-            Part::AnyRun | Part::AnyOne => None,
+    /// Whether `text` matches. A variable with no value (and no default) matches nothing, so
+    /// the whole pattern does not match (user guide, `reference_policies_variables`).
+    pub(crate) fn matches(&self, text: &str, vars: &dyn Resolve) -> bool {
+        match &*self.parts {
+            [Part::Lit(lit)] if !self.fold => **lit == *text,
+            [Part::Var { key, hash, default }] if !self.fold => {
+                vars.resolve(*hash, key).or(default.as_deref()) == Some(text)
+            }
+            _ => self.match_from(text, vars),
         }
     }
 
@@ -124,8 +125,17 @@ impl Glob {
                             continue;
                         }
                     }
-                    _ => {
-                        let lit = Self::literal(part, vars).unwrap_or_default();
+                    Part::Lit(lit) => {
+                        if let Some(n) = prefix_len(&text[t..], lit, self.fold) {
+                            t += n;
+                            p += 1;
+                            continue;
+                        }
+                    }
+                    Part::Var { key, hash, default } => {
+                        let Some(lit) = vars.resolve(*hash, key).or(default.as_deref()) else {
+                            return false;
+                        };
                         if let Some(n) = prefix_len(&text[t..], lit, self.fold) {
                             t += n;
                             p += 1;
@@ -153,7 +163,11 @@ fn flush(parts: &mut Vec<Part>, lit: &mut String, fold: bool) {
     if lit.is_empty() {
         return;
     }
-    let text = if fold { lit.to_lowercase() } else { std::mem::take(lit) };
+    let text = if fold {
+        lit.to_lowercase()
+    } else {
+        std::mem::take(lit)
+    };
     lit.clear();
     parts.push(Part::Lit(text.into_boxed_str()));
 }
@@ -171,7 +185,12 @@ fn parse_variable(inner: &str) -> Part {
         }
         None => (inner.trim(), None),
     };
-    Part::Var { key: key.to_lowercase().into_boxed_str(), default }
+    let key = key.to_lowercase();
+    Part::Var {
+        hash: crate::request::key_hash(&key),
+        key: key.into_boxed_str(),
+        default,
+    }
 }
 
 /// Length in bytes of the prefix of `text` equal to `lit` (case-folded if `fold`).
@@ -192,7 +211,8 @@ fn prefix_len(text: &str, lit: &str, fold: bool) -> Option<usize> {
 }
 
 fn chars_equal_folded(a: char, b: char) -> bool {
-    a == b || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b))
+    a == b
+        || (a.is_ascii() && b.is_ascii() && a.eq_ignore_ascii_case(&b))
         || (!a.is_ascii() && a.to_lowercase().eq(b.to_lowercase()))
 }
 
@@ -204,16 +224,24 @@ pub(crate) mod tests {
     pub(crate) struct Vars(pub(crate) HashMap<&'static str, &'static str>);
 
     impl Resolve for Vars {
-        fn resolve(&self, key: &str) -> Option<&str> {
+        fn resolve(&self, _hash: u64, key: &str) -> Option<&str> {
             self.0.get(key).copied()
         }
     }
 
-    const PLAIN: Syntax = Syntax { wildcards: true, variables: false, fold: false };
-    const VARS: Syntax = Syntax { wildcards: true, variables: true, fold: false };
+    const PLAIN: Syntax = Syntax {
+        wildcards: true,
+        variables: false,
+        fold: false,
+    };
+    const VARS: Syntax = Syntax {
+        wildcards: true,
+        variables: true,
+        fold: false,
+    };
 
     fn m(pattern: &str, text: &str) -> bool {
-        Glob::compile(pattern, PLAIN).matches(text, &Vars(HashMap::new())).unwrap()
+        Glob::compile(pattern, PLAIN).matches(text, &Vars(HashMap::new()))
     }
 
     #[test]
@@ -232,25 +260,39 @@ pub(crate) mod tests {
 
     #[test]
     fn folding() {
-        let g = Glob::compile("IAM:List*", Syntax { wildcards: true, variables: false, fold: true });
-        assert!(g.matches("iam:listaccesskeys", &Vars(HashMap::new())).unwrap());
+        let g = Glob::compile(
+            "IAM:List*",
+            Syntax {
+                wildcards: true,
+                variables: false,
+                fold: true,
+            },
+        );
+        assert!(g.matches("iam:listaccesskeys", &Vars(HashMap::new())));
     }
 
     #[test]
     fn variables_and_escapes() {
         let vars = Vars(HashMap::from([("aws:username", "a*b")]));
         let g = Glob::compile("home/${aws:username}/*", VARS);
-        assert_eq!(g.matches("home/a*b/x", &vars), Some(true));
+        assert!(g.matches("home/a*b/x", &vars));
         // A substituted value is literal: `*` in the value is not a wildcard.
-        assert_eq!(g.matches("home/aXb/x", &vars), Some(false));
-        assert_eq!(Glob::compile("${aws:missing}", VARS).matches("x", &vars), None);
+        assert!(!g.matches("home/aXb/x", &vars));
+        assert!(!Glob::compile("${aws:missing}", VARS).matches("x", &vars));
         let d = Glob::compile("${aws:PrincipalTag/team, 'company-wide'}", VARS);
-        assert_eq!(d.matches("company-wide", &vars), Some(true));
+        assert!(d.matches("company-wide", &vars));
         let esc = Glob::compile("a${*}b${?}${$}", VARS);
-        assert_eq!(esc.matches("a*b?$", &vars), Some(true));
-        assert_eq!(esc.matches("axb?$", &vars), Some(false));
+        assert!(esc.matches("a*b?$", &vars));
+        assert!(!esc.matches("axb?$", &vars));
         // Without variable syntax the text is literal (and `*` inside it a wildcard).
-        let lit = Glob::compile("${aws:username}", Syntax { wildcards: false, variables: false, fold: false });
-        assert_eq!(lit.matches("${aws:username}", &vars), Some(true));
+        let lit = Glob::compile(
+            "${aws:username}",
+            Syntax {
+                wildcards: false,
+                variables: false,
+                fold: false,
+            },
+        );
+        assert!(lit.matches("${aws:username}", &vars));
     }
 }

@@ -1,8 +1,6 @@
 //! The request context: principal, action, resource and condition keys, prepared once so
 //! that evaluating it against many policies allocates nothing.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
 
 use crate::glob::Resolve;
@@ -99,8 +97,17 @@ impl Principal {
             PrincipalKind::Service | PrincipalKind::Other | PrincipalKind::Anonymous => None,
             _ => parts.get(4).map(|a| (*a).to_owned()),
         };
-        let partition = parts.get(1).filter(|_| parts.len() == 6).map_or("aws", |p| p);
-        Self { kind, id: text.to_owned(), account, partition: partition.to_owned(), role_arn }
+        let partition = parts
+            .get(1)
+            .filter(|_| parts.len() == 6)
+            .map_or("aws", |p| p);
+        Self {
+            kind,
+            id: text.to_owned(),
+            account,
+            partition: partition.to_owned(),
+            role_arn,
+        }
     }
 
     /// Sets the role ARN of a role session (with its path, as `aws:PrincipalArn` gives it).
@@ -139,7 +146,9 @@ impl Principal {
     /// The ARN of the caller's account root (`arn:aws:iam::A:root`).
     #[must_use]
     pub fn account_root(&self) -> Option<String> {
-        self.account.as_ref().map(|a| format!("arn:{}:iam::{a}:root", self.partition))
+        self.account
+            .as_ref()
+            .map(|a| format!("arn:{}:iam::{a}:root", self.partition))
     }
 }
 
@@ -180,29 +189,30 @@ impl Entry {
     }
 }
 
-/// FNV-1a: condition key names are short, so this beats SipHash by a wide margin.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+/// FNV-1a hash of a lower-cased key name: computed once when a policy is compiled, so that a
+/// lookup is a binary search over integers and one string comparison.
+pub(crate) fn key_hash(lower_key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in lower_key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
     }
+    h
+}
 
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+/// One key: its hash, lower-cased name and values.
+#[derive(Debug, Clone, PartialEq)]
+struct Slot {
+    hash: u64,
+    key: Box<str>,
+    entry: Entry,
 }
 
 /// Condition keys (names compared case-insensitively) and their values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
-    entries: HashMap<Box<str>, Entry, BuildHasherDefault<Fnv>>,
+    /// Sorted by hash.
+    slots: Vec<Slot>,
 }
 
 impl Context {
@@ -214,21 +224,53 @@ impl Context {
 
     /// Sets a single-valued key (replacing any previous value).
     pub fn insert(&mut self, key: &str, value: &str) {
-        self.entries.insert(
-            key.to_lowercase().into_boxed_str(),
-            Entry { values: vec![Value::new(value)], multivalued: false },
+        self.put(
+            key,
+            Entry {
+                values: vec![Value::new(value)],
+                multivalued: false,
+            },
         );
     }
 
     /// Sets a multivalued key (replacing any previous value).
     pub fn insert_multi<S: AsRef<str>>(&mut self, key: &str, values: &[S]) {
-        self.entries.insert(
-            key.to_lowercase().into_boxed_str(),
+        let values = values.iter().map(|v| Value::new(v.as_ref())).collect();
+        self.put(
+            key,
             Entry {
-                values: values.iter().map(|v| Value::new(v.as_ref())).collect(),
+                values,
                 multivalued: true,
             },
         );
+    }
+
+    fn put(&mut self, key: &str, entry: Entry) {
+        let key = key.to_lowercase();
+        let hash = key_hash(&key);
+        match self.position(hash, &key) {
+            Ok(i) => self.slots[i].entry = entry,
+            Err(i) => self.slots.insert(
+                i,
+                Slot {
+                    hash,
+                    key: key.into_boxed_str(),
+                    entry,
+                },
+            ),
+        }
+    }
+
+    /// Where a key is (`Ok`) or would go (`Err`).
+    fn position(&self, hash: u64, key: &str) -> Result<usize, usize> {
+        let mut i = self.slots.partition_point(|s| s.hash < hash);
+        while let Some(slot) = self.slots.get(i).filter(|s| s.hash == hash) {
+            if *slot.key == *key {
+                return Ok(i);
+            }
+            i += 1;
+        }
+        Err(i)
     }
 
     /// Sets a key only if it is absent.
@@ -241,16 +283,18 @@ impl Context {
     /// The first value of a key, as given.
     #[must_use]
     pub fn get_raw(&self, key: &str) -> Option<&str> {
-        self.get(&key.to_lowercase()).and_then(|e| e.values.first()).map(|v| &*v.raw)
+        self.get(&key.to_lowercase())
+            .and_then(|e| e.values.first())
+            .map(|v| &*v.raw)
     }
 
     /// Every key (lower-cased) with its values, sorted by key.
     #[must_use]
     pub fn iter_sorted(&self) -> Vec<(&str, Vec<&str>)> {
         let mut all: Vec<(&str, Vec<&str>)> = self
-            .entries
+            .slots
             .iter()
-            .map(|(k, e)| (&**k, e.values.iter().map(|v| &*v.raw).collect()))
+            .map(|s| (&*s.key, s.entry.values.iter().map(|v| &*v.raw).collect()))
             .collect();
         all.sort_unstable_by(|a, b| a.0.cmp(b.0));
         all
@@ -258,7 +302,14 @@ impl Context {
 
     /// The entry of a lower-cased key.
     pub(crate) fn get(&self, lower_key: &str) -> Option<&Entry> {
-        self.entries.get(lower_key)
+        self.get_hashed(key_hash(lower_key), lower_key)
+    }
+
+    /// The entry of a lower-cased key whose [`key_hash`] is known.
+    pub(crate) fn get_hashed(&self, hash: u64, lower_key: &str) -> Option<&Entry> {
+        self.position(hash, lower_key)
+            .ok()
+            .map(|i| &self.slots[i].entry)
     }
 }
 
@@ -362,8 +413,11 @@ impl Request {
 }
 
 impl Resolve for Request {
-    fn resolve(&self, key: &str) -> Option<&str> {
-        self.context.get(key).and_then(Entry::single).map(|v| &*v.raw)
+    fn resolve(&self, hash: u64, key: &str) -> Option<&str> {
+        self.context
+            .get_hashed(hash, key)
+            .and_then(Entry::single)
+            .map(|v| &*v.raw)
     }
 }
 
@@ -377,10 +431,22 @@ mod tests {
         assert_eq!(s.kind(), PrincipalKind::RoleSession);
         assert_eq!(s.account(), Some("123456789012"));
         assert_eq!(s.role_arn(), Some("arn:aws:iam::123456789012:role/R"));
-        assert_eq!(s.account_root().as_deref(), Some("arn:aws:iam::123456789012:root"));
-        assert_eq!(Principal::parse("arn:aws:iam::1:user/u").kind(), PrincipalKind::User);
-        assert_eq!(Principal::parse("arn:aws:iam::1:root").kind(), PrincipalKind::Root);
-        assert_eq!(Principal::parse("ec2.amazonaws.com").kind(), PrincipalKind::Service);
+        assert_eq!(
+            s.account_root().as_deref(),
+            Some("arn:aws:iam::123456789012:root")
+        );
+        assert_eq!(
+            Principal::parse("arn:aws:iam::1:user/u").kind(),
+            PrincipalKind::User
+        );
+        assert_eq!(
+            Principal::parse("arn:aws:iam::1:root").kind(),
+            PrincipalKind::Root
+        );
+        assert_eq!(
+            Principal::parse("ec2.amazonaws.com").kind(),
+            PrincipalKind::Service
+        );
         assert_eq!(
             Principal::parse("arn:aws:sts::1:federated-user/f").kind(),
             PrincipalKind::FederatedUser
@@ -391,15 +457,25 @@ mod tests {
     fn principal_arn_context_sets_role_path() {
         let mut ctx = Context::new();
         ctx.insert("aws:PrincipalArn", "arn:aws:iam::1:role/path/R");
-        let r = Request::new(Principal::parse("arn:aws:sts::1:assumed-role/R/s"), "s3:GetObject", "*", None, ctx)
-            .unwrap();
+        let r = Request::new(
+            Principal::parse("arn:aws:sts::1:assumed-role/R/s"),
+            "s3:GetObject",
+            "*",
+            None,
+            ctx,
+        )
+        .unwrap();
         assert_eq!(r.principal().role_arn(), Some("arn:aws:iam::1:role/path/R"));
     }
 
     #[test]
     fn rejects_bad_action() {
-        let err = Request::new(Principal::anonymous(), "s3", "*", None, Context::new()).unwrap_err();
-        assert_eq!(err.to_string(), "action `s3` is not of the form `service:Name`");
+        let err =
+            Request::new(Principal::anonymous(), "s3", "*", None, Context::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "action `s3` is not of the form `service:Name`"
+        );
     }
 
     #[test]

@@ -96,7 +96,8 @@ impl Simulation {
     /// # Errors
     /// If the text is not the request format, or a policy or the request is invalid.
     pub fn parse(text: &str) -> Result<Self, SimulateError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| SimulateError::Format(e.to_string()))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| SimulateError::Format(e.to_string()))?;
         Self::from_json(value)
     }
 
@@ -105,7 +106,8 @@ impl Simulation {
     /// # Errors
     /// As [`Simulation::parse`].
     pub fn from_json(value: Value) -> Result<Self, SimulateError> {
-        let input: Input = serde_json::from_value(value).map_err(|e| SimulateError::Format(e.to_string()))?;
+        let input: Input =
+            serde_json::from_value(value).map_err(|e| SimulateError::Format(e.to_string()))?;
         let identity = input
             .identity_policies
             .iter()
@@ -113,10 +115,16 @@ impl Simulation {
             .map(|(i, p)| policy(p, &format!("identity_policies[{i}]"), false))
             .collect::<Result<_, _>>()?;
         let optional = |p: &Option<Value>, name: &str, principal: bool| {
-            p.as_ref().filter(|v| !v.is_null()).map(|v| policy(v, name, principal)).transpose()
+            p.as_ref()
+                .filter(|v| !v.is_null())
+                .map(|v| policy(v, name, principal))
+                .transpose()
         };
         // RCPs carry `Principal` (always `*` in practice); SCPs have none.
-        let levels = |levels: &[Value], name: &str, principal: bool| -> Result<Vec<Vec<Policy>>, SimulateError> {
+        let levels = |levels: &[Value],
+                      name: &str,
+                      principal: bool|
+         -> Result<Vec<Vec<Policy>>, SimulateError> {
             levels
                 .iter()
                 .enumerate()
@@ -153,8 +161,17 @@ impl Simulation {
                 v => context.insert(key, &scalar(v)?),
             }
         }
-        let principal = r.principal.as_deref().map_or_else(Principal::anonymous, Principal::parse);
-        let request = Request::new(principal, &r.action, &r.resource, r.resource_account.as_deref(), context)?;
+        let principal = r
+            .principal
+            .as_deref()
+            .map_or_else(Principal::anonymous, Principal::parse);
+        let request = Request::new(
+            principal,
+            &r.action,
+            &r.resource,
+            r.resource_account.as_deref(),
+            context,
+        )?;
         Ok(Self { policies, request })
     }
 
@@ -170,14 +187,23 @@ fn scalar(value: &Value) -> Result<String, SimulateError> {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),
         Value::Bool(b) => Ok(b.to_string()),
-        other => Err(SimulateError::Format(format!("context value {other} is not a string, number, boolean or list"))),
+        other => Err(SimulateError::Format(format!(
+            "context value {other} is not a string, number, boolean or list"
+        ))),
     }
 }
 
-fn policy(value: &Value, default_name: &str, needs_principal: bool) -> Result<Policy, SimulateError> {
+fn policy(
+    value: &Value,
+    default_name: &str,
+    needs_principal: bool,
+) -> Result<Policy, SimulateError> {
     let (name, document) = match value {
         Value::Object(map) if map.contains_key("document") => {
-            let name = map.get("name").and_then(Value::as_str).unwrap_or(default_name);
+            let name = map
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or(default_name);
             (name, map.get("document").unwrap_or(&Value::Null))
         }
         v => (default_name, v),
@@ -191,9 +217,16 @@ fn policy(value: &Value, default_name: &str, needs_principal: bool) -> Result<Po
 /// must not have one (IAM rejects both mistakes).
 pub(crate) fn check_principal(policy: &Policy, needs_principal: bool) -> Result<(), SimulateError> {
     let statements = policy.statements();
-    let error = |message| Err(SimulateError::PrincipalElement { policy: policy.name().to_owned(), message });
+    let error = |message| {
+        Err(SimulateError::PrincipalElement {
+            policy: policy.name().to_owned(),
+            message,
+        })
+    };
     if needs_principal && statements.iter().any(|s| !s.has_principal()) {
-        return error("every statement of a resource-based policy needs `Principal` or `NotPrincipal`");
+        return error(
+            "every statement of a resource-based policy needs `Principal` or `NotPrincipal`",
+        );
     }
     if !needs_principal && policy.has_principal() {
         return error("only resource-based policies may have `Principal` or `NotPrincipal`");

@@ -2,7 +2,12 @@
 //! `trailguard iam simulate`), the decision the AWS documentation gives for it (or `invalid`
 //! when IAM rejects the policy), and optionally the statements that must be reported.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use iam::simulate::Simulation;
 use serde::Deserialize;
@@ -32,18 +37,29 @@ struct ExpectedMatch {
 #[test]
 fn conformance_suite() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance");
-    let mut files: Vec<_> = fs_err::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = fs_err::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut total = 0;
     let mut failures = Vec::new();
     for file in &files {
         let text = fs_err::read_to_string(file).unwrap();
-        let cases: Vec<Case> = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let cases: Vec<Case> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for case in cases {
             total += 1;
-            assert!(case.source.starts_with("https://docs.aws.amazon.com/"), "{}: source", case.name);
-            let label = format!("{} / {}", file.file_name().unwrap().to_string_lossy(), case.name);
+            assert!(
+                case.source.starts_with("https://docs.aws.amazon.com/"),
+                "{}: source",
+                case.name
+            );
+            let label = format!(
+                "{} / {}",
+                file.file_name().unwrap().to_string_lossy(),
+                case.name
+            );
             let simulation = match Simulation::from_json(case.input) {
                 Ok(s) => s,
                 Err(e) => {
@@ -80,5 +96,10 @@ fn conformance_suite() {
         }
     }
     assert!(total >= 300, "only {total} conformance cases");
-    assert!(failures.is_empty(), "{} of {total} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -9,9 +9,30 @@ use iam::{Decision, Policy};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const ACTIONS: &[&str] = &["s3:GetObject", "s3:PutObject", "ec2:RunInstances", "iam:ListUsers", "dynamodb:ListTables"];
-const PATTERNS: &[&str] = &["*", "s3:*", "s3:Get*", "s3:GetObject", "ec2:*", "iam:List?sers", "dynamodb:*", "sqs:*"];
-const RESOURCES: &[&str] = &["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/k", "arn:aws:s3:::other/*", "arn:aws:ec2:*:*:instance/*"];
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:RunInstances",
+    "iam:ListUsers",
+    "dynamodb:ListTables",
+];
+const PATTERNS: &[&str] = &[
+    "*",
+    "s3:*",
+    "s3:Get*",
+    "s3:GetObject",
+    "ec2:*",
+    "iam:List?sers",
+    "dynamodb:*",
+    "sqs:*",
+];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::other/*",
+    "arn:aws:ec2:*:*:instance/*",
+];
 const PRINCIPALS: &[&str] = &[
     "arn:aws:iam::111122223333:user/alice",
     "arn:aws:sts::111122223333:assumed-role/app/s1",
@@ -27,7 +48,8 @@ fn statement(with_principal: bool) -> impl Strategy<Value = Value> {
         prop::option::of(prop::sample::select(&["10.0.0.0/8", "203.0.113.0/24"][..])),
     )
         .prop_map(move |(allow, not_action, actions, resource, ip)| {
-            let mut s = json!({"Effect": if allow { "Allow" } else { "Deny" }, "Resource": resource});
+            let mut s =
+                json!({"Effect": if allow { "Allow" } else { "Deny" }, "Resource": resource});
             s[if not_action { "NotAction" } else { "Action" }] = json!(actions);
             if let Some(net) = ip {
                 s["Condition"] = json!({"IpAddress": {"aws:SourceIp": net}});
@@ -52,20 +74,28 @@ fn simulation() -> impl Strategy<Value = Value> {
         prop::option::of(policy(false)),
         prop::collection::vec(prop::collection::vec(policy(false), 1..2), 0..2),
         prop::sample::select(ACTIONS),
-        prop::sample::select(&["arn:aws:s3:::b/k", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", "*"][..]),
+        prop::sample::select(
+            &[
+                "arn:aws:s3:::b/k",
+                "arn:aws:ec2:us-east-1:111122223333:instance/i-1",
+                "*",
+            ][..],
+        ),
         prop::sample::select(PRINCIPALS),
         prop::sample::select(&["10.1.2.3", "203.0.113.9", "198.51.100.1"][..]),
     )
-        .prop_map(|(identity, resource, boundary, scps, action, res, principal, ip)| {
-            json!({
-                "identity_policies": identity,
-                "resource_policy": resource,
-                "permission_boundary": boundary,
-                "scps": scps,
-                "request": {"action": action, "resource": res, "principal": principal,
-                            "resource_account": "111122223333", "context": {"aws:SourceIp": ip}}
-            })
-        })
+        .prop_map(
+            |(identity, resource, boundary, scps, action, res, principal, ip)| {
+                json!({
+                    "identity_policies": identity,
+                    "resource_policy": resource,
+                    "permission_boundary": boundary,
+                    "scps": scps,
+                    "request": {"action": action, "resource": res, "principal": principal,
+                                "resource_account": "111122223333", "context": {"aws:SourceIp": ip}}
+                })
+            },
+        )
 }
 
 fn decide(input: &Value) -> Decision {
@@ -75,10 +105,16 @@ fn decide(input: &Value) -> Decision {
 /// Places `statement` into one of the policies the input has (or a new identity policy).
 fn insert(input: &mut Value, slot: usize, statement: Value) {
     let target = match slot % 4 {
-        0 => input["identity_policies"].as_array_mut().and_then(|p| p.first_mut()),
+        0 => input["identity_policies"]
+            .as_array_mut()
+            .and_then(|p| p.first_mut()),
         1 => Some(&mut input["resource_policy"]).filter(|p| !p.is_null()),
         2 => Some(&mut input["permission_boundary"]).filter(|p| !p.is_null()),
-        _ => input["scps"].as_array_mut().and_then(|l| l.first_mut()).and_then(|l| l.as_array_mut()).and_then(|l| l.first_mut()),
+        _ => input["scps"]
+            .as_array_mut()
+            .and_then(|l| l.first_mut())
+            .and_then(|l| l.as_array_mut())
+            .and_then(|l| l.first_mut()),
     };
     let resource_slot = slot % 4 == 1;
     match target {

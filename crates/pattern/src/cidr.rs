@@ -16,7 +16,8 @@ impl Cidr {
     /// Parses `a.b.c.d/m` or an IPv6 `addr/m`; host bits in the address are ignored.
     pub(crate) fn parse(text: &str) -> Result<Self, PatternError> {
         let mut pieces = text.split('/');
-        let (Some(address), Some(mask), None) = (pieces.next(), pieces.next(), pieces.next()) else {
+        let (Some(address), Some(mask), None) = (pieces.next(), pieces.next(), pieces.next())
+        else {
             return Err(PatternError::CidrSlash);
         };
         let mask: i64 = mask.parse().map_err(|_| PatternError::CidrMaskNotInteger)?;
@@ -32,7 +33,11 @@ impl Cidr {
             .filter(|bits| *bits <= width)
             .ok_or(PatternError::CidrMaskTooLarge(width))?;
         let v6 = ip.is_ipv6();
-        Ok(Self { network: to_bits(ip) & mask_of(bits, width), bits, v6 })
+        Ok(Self {
+            network: to_bits(ip) & mask_of(bits, width),
+            bits,
+            v6,
+        })
     }
 
     /// Whether `ip` lies in the range (an IPv4 address never lies in an IPv6 range).
@@ -73,7 +78,11 @@ fn to_bits(ip: IpAddr) -> u128 {
 
 /// The top `bits` of a `width`-bit address set.
 fn mask_of(bits: u8, width: u8) -> u128 {
-    let all = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let all = if width == 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     match bits {
         0 => 0,
         b if b >= width => all,
@@ -93,16 +102,36 @@ mod tests {
         assert!(!net.contains(parse_ip("10.0.1.0").unwrap()));
         let v6 = Cidr::parse("2001:db8:1234:1a00::/64").unwrap();
         assert!(v6.contains(parse_ip("2001:0db8:1234:1a00:0000:0000:0000:0001").unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(parse_ip("8.8.8.8").unwrap()));
-        assert!(Cidr::parse("10.0.0.7/32").unwrap().contains(parse_ip("10.0.0.7").unwrap()));
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains(parse_ip("8.8.8.8").unwrap())
+        );
+        assert!(
+            Cidr::parse("10.0.0.7/32")
+                .unwrap()
+                .contains(parse_ip("10.0.0.7").unwrap())
+        );
     }
 
     #[test]
     fn errors() {
-        assert_eq!(Cidr::parse("10.0.0.0").unwrap_err(), PatternError::CidrSlash);
-        assert_eq!(Cidr::parse("10.0.0.0/x").unwrap_err(), PatternError::CidrMaskNotInteger);
-        assert_eq!(Cidr::parse("10.0.0.0/-1").unwrap_err(), PatternError::CidrMaskNegative);
-        assert_eq!(Cidr::parse("10.0.0.0/33").unwrap_err(), PatternError::CidrMaskTooLarge(32));
+        assert_eq!(
+            Cidr::parse("10.0.0.0").unwrap_err(),
+            PatternError::CidrSlash
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/x").unwrap_err(),
+            PatternError::CidrMaskNotInteger
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/-1").unwrap_err(),
+            PatternError::CidrMaskNegative
+        );
+        assert_eq!(
+            Cidr::parse("10.0.0.0/33").unwrap_err(),
+            PatternError::CidrMaskTooLarge(32)
+        );
         assert_eq!(
             Cidr::parse("10.0.0.256/24").unwrap_err(),
             PatternError::CidrAddress("10.0.0.256".into())

@@ -26,12 +26,22 @@ impl Check<'_, '_, '_> {
 
 /// Whether all checks hold together.
 pub(crate) fn holds(checks: &[Check<'_, '_, '_>]) -> bool {
-    // Cheap rejection first: a condition nothing can satisfy.
-    let hopeless = checks
-        .iter()
-        .any(|check| !check.allows_absent && !check.leaves.iter().any(|f| check.accepts(f)));
-    if hopeless {
-        return false;
+    let mut needs_search = false;
+    for check in checks {
+        let accepted = check.leaves.iter().any(|f| check.accepts(f));
+        // Leaves outside every array constrain nothing, so such a condition stands on its own.
+        if check.leaves.iter().all(|f| f.trail.is_empty()) {
+            if !(accepted || (check.allows_absent && check.leaves.is_empty())) {
+                return false;
+            }
+        } else if !accepted && !check.allows_absent {
+            return false;
+        } else {
+            needs_search = true;
+        }
+    }
+    if !needs_search {
+        return true;
     }
     let mut chosen = Vec::with_capacity(checks.len());
     let mut deferred = Vec::new();

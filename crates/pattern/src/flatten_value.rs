@@ -11,7 +11,11 @@ use crate::number::Num;
 /// Every leaf of `event`, grouped by its dotted path.
 pub(crate) fn flatten(event: &Value) -> HashMap<String, Vec<Field<'_>>> {
     let mut out = HashMap::new();
-    let mut walker = Walker { out: &mut out, trail: Vec::new(), arrays: 0 };
+    let mut walker = Walker {
+        out: &mut out,
+        trail: Vec::new(),
+        arrays: 0,
+    };
     walker.visit(event, String::new());
     out
 }
@@ -27,7 +31,11 @@ impl<'v> Walker<'v, '_> {
         let leaf = match value {
             Value::Object(object) => {
                 for (key, inner) in object {
-                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
                     self.visit(inner, child);
                 }
                 return;
@@ -50,9 +58,9 @@ impl<'v> Walker<'v, '_> {
             Value::Bool(b) => Leaf::Bool(*b),
             Value::Null => Leaf::Null,
         };
-        self.out
-            .entry(path)
-            .or_default()
-            .push(Field { leaf, trail: self.trail.clone() });
+        self.out.entry(path).or_default().push(Field {
+            leaf,
+            trail: self.trail.clone(),
+        });
     }
 }

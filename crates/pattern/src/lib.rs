@@ -24,4 +24,6 @@ mod wildcard;
 pub use compiled::Matcher;
 pub use error::{EventError, PatternError};
 pub use pattern::{Pattern, check_test_event, parse_event};
-pub use transform::{InputTransformer, JsonPathText, TargetInput, TransformContext, TransformError};
+pub use transform::{
+    InputTransformer, JsonPathText, TargetInput, TransformContext, TransformError,
+};

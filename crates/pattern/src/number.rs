@@ -46,7 +46,10 @@ impl Num {
                 return Some(Self::Unsigned(u));
             }
         }
-        text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Self::Float)
+        text.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Self::Float)
     }
 
     /// The double this number equals exactly, if there is one.
@@ -105,7 +108,15 @@ mod tests {
 
     #[test]
     fn text_and_serde_readings_agree() {
-        for text in ["0", "-0", "-5", "18446744073709551615", "1e3", "-9223372036854775808", "2.5"] {
+        for text in [
+            "0",
+            "-0",
+            "-5",
+            "18446744073709551615",
+            "1e3",
+            "-9223372036854775808",
+            "2.5",
+        ] {
             let serde: serde_json::Number = serde_json::from_str(text).unwrap();
             assert_eq!(Num::from_text(text), Num::from_serde(&serde), "{text}");
         }

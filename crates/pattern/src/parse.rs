@@ -66,7 +66,10 @@ pub(crate) struct Rule {
 
 impl Rule {
     fn put(&mut self, path: &str, ops: &[Op]) {
-        let condition = Condition { path: path.to_owned(), ops: ops.to_vec() };
+        let condition = Condition {
+            path: path.to_owned(),
+            ops: ops.to_vec(),
+        };
         match self.conditions.iter_mut().find(|c| c.path == path) {
             Some(existing) => *existing = condition,
             None => self.conditions.push(condition),
@@ -106,7 +109,11 @@ fn parse_object(
         if inside_or && RESERVED_IN_OR.contains(&key.as_str()) {
             return Err(PatternError::OrReservedName(key.clone()));
         }
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             Value::Object(inner) => parse_object(inner, &path, rules, inside_or)?,
             Value::Array(members) => {
@@ -134,7 +141,11 @@ fn parse_or(value: &Value, prefix: &str, rules: &mut Vec<Rule>) -> Result<(), Pa
         let Value::Object(object) = alternative else {
             return Err(PatternError::OrMemberNotObject);
         };
-        let mut expanded = if current.is_empty() { vec![Rule::default()] } else { current.clone() };
+        let mut expanded = if current.is_empty() {
+            vec![Rule::default()]
+        } else {
+            current.clone()
+        };
         parse_object(object, prefix, &mut expanded, true)?;
         rules.extend(expanded);
         if rules.len() > MAX_COMBINATIONS {
@@ -148,7 +159,10 @@ fn parse_or(value: &Value, prefix: &str, rules: &mut Vec<Rule>) -> Result<(), Pa
 }
 
 fn parse_members(members: &[Value]) -> Result<Vec<Op>, PatternError> {
-    let ops = members.iter().map(parse_member).collect::<Result<Vec<_>, _>>()?;
+    let ops = members
+        .iter()
+        .map(parse_member)
+        .collect::<Result<Vec<_>, _>>()?;
     if ops.is_empty() {
         return Err(PatternError::EmptyArray);
     }
@@ -170,7 +184,10 @@ fn parse_member(member: &Value) -> Result<Op, PatternError> {
 
 /// An exact string; IP literals are compared as addresses.
 fn exact_string(text: &str) -> Op {
-    Op::Str { text: text.to_owned(), ip: cidr::parse_ip(text) }
+    Op::Str {
+        text: text.to_owned(),
+        ip: cidr::parse_ip(text),
+    }
 }
 
 /// The first key of an operator object and its value, and whether more keys follow.
@@ -187,7 +204,9 @@ fn parse_operator(object: &Map<String, Value>) -> Result<Op, PatternError> {
     let op = match name {
         "prefix" => affix(value, true)?,
         "suffix" => affix(value, false)?,
-        "equals-ignore-case" => Op::EqualsIgnoreCase(string(value, PatternError::IgnoreCaseNotString)?),
+        "equals-ignore-case" => {
+            Op::EqualsIgnoreCase(string(value, PatternError::IgnoreCaseNotString)?)
+        }
         "wildcard" => {
             let wildcard = Wildcard::parse(&string(value, PatternError::WildcardNotString)?)?;
             Op::Wildcard(wildcard)
@@ -231,11 +250,18 @@ fn string(value: &Value, error: PatternError) -> Result<String, PatternError> {
 
 /// `prefix` / `suffix`, with or without `equals-ignore-case`.
 fn affix(value: &Value, is_prefix: bool) -> Result<Op, PatternError> {
-    let not_string =
-        if is_prefix { PatternError::PrefixNotString } else { PatternError::SuffixNotString };
+    let not_string = if is_prefix {
+        PatternError::PrefixNotString
+    } else {
+        PatternError::SuffixNotString
+    };
     let Value::Object(object) = value else {
         let text = string(value, not_string)?;
-        return Ok(if is_prefix { Op::Prefix(text) } else { Op::Suffix(text) });
+        return Ok(if is_prefix {
+            Op::Prefix(text)
+        } else {
+            Op::Suffix(text)
+        });
     };
     let Some((name, inner, more_keys)) = single_entry(object) else {
         return Err(if is_prefix {
@@ -255,7 +281,11 @@ fn affix(value: &Value, is_prefix: bool) -> Result<Op, PatternError> {
     if more_keys {
         return Err(PatternError::OneKeyOnly);
     }
-    Ok(if is_prefix { Op::PrefixIgnoreCase(text) } else { Op::SuffixIgnoreCase(text) })
+    Ok(if is_prefix {
+        Op::PrefixIgnoreCase(text)
+    } else {
+        Op::SuffixIgnoreCase(text)
+    })
 }
 
 fn anything_but(value: &Value) -> Result<AnythingBut, PatternError> {
@@ -319,7 +349,10 @@ fn anything_but_set(name: &str, value: &Value) -> Result<AnythingBut, PatternErr
         "suffix" => AnythingBut::Suffixes(texts),
         "equals-ignore-case" => AnythingBut::IgnoreCase(texts),
         _ => AnythingBut::Wildcards(
-            texts.iter().map(|t| Wildcard::parse(t)).collect::<Result<Vec<_>, _>>()?,
+            texts
+                .iter()
+                .map(|t| Wildcard::parse(t))
+                .collect::<Result<Vec<_>, _>>()?,
         ),
     })
 }
@@ -349,21 +382,34 @@ fn numeric(members: &[Value]) -> Result<Range, PatternError> {
     };
     let first = members.get(1);
     let single = |range: Range| {
-        if members.len() > 2 { Err(PatternError::NumericTooManyElements) } else { Ok(range) }
+        if members.len() > 2 {
+            Err(PatternError::NumericTooManyElements)
+        } else {
+            Ok(range)
+        }
     };
     match operator {
         "=" => {
             let x = bound(first, operator)?;
-            single(Range { low: Some((x, true)), high: Some((x, true)) })
+            single(Range {
+                low: Some((x, true)),
+                high: Some((x, true)),
+            })
         }
         "<" | "<=" => {
             let x = bound(first, operator)?;
-            single(Range { low: None, high: Some((x, operator == "<=")) })
+            single(Range {
+                low: None,
+                high: Some((x, operator == "<=")),
+            })
         }
         ">" | ">=" => {
             let low = (bound(first, operator)?, operator == ">=");
             let Some(top_operator) = members.get(2) else {
-                return Ok(Range { low: Some(low), high: None });
+                return Ok(Range {
+                    low: Some(low),
+                    high: None,
+                });
             };
             let Value::String(top_operator) = top_operator else {
                 return Err(PatternError::NumericBadRangeValue(top_operator.to_string()));
@@ -378,7 +424,10 @@ fn numeric(members: &[Value]) -> Result<Range, PatternError> {
             if low.0 >= high.0 {
                 return Err(PatternError::NumericEmptyRange);
             }
-            Ok(Range { low: Some(low), high: Some(high) })
+            Ok(Range {
+                low: Some(low),
+                high: Some(high),
+            })
         }
         other => Err(PatternError::NumericUnknownOperator(other.to_owned())),
     }

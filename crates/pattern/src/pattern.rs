@@ -59,9 +59,12 @@ impl FromStr for Pattern {
 
 /// Parses event text, which must be a JSON object.
 pub fn parse_event(text: &str) -> Result<Value, EventError> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| EventError::Syntax(e.to_string()))?;
-    if value.is_object() { Ok(value) } else { Err(EventError::NotAnObject) }
+    let value: Value = serde_json::from_str(text).map_err(|e| EventError::Syntax(e.to_string()))?;
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err(EventError::NotAnObject)
+    }
 }
 
 /// Fields TestEventPattern requires in an event.
@@ -73,7 +76,10 @@ pub fn check_test_event(event: &Value) -> Result<(), EventError> {
     let Value::Object(object) = event else {
         return Err(EventError::NotAnObject);
     };
-    match TEST_EVENT_FIELDS.into_iter().find(|field| !object.contains_key(*field)) {
+    match TEST_EVENT_FIELDS
+        .into_iter()
+        .find(|field| !object.contains_key(*field))
+    {
         Some(missing) => Err(EventError::MissingField(missing)),
         None => Ok(()),
     }

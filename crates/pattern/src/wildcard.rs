@@ -120,8 +120,14 @@ mod tests {
         let w = Wildcard::parse(r"a\*b*").unwrap();
         assert!(w.matches("a*bc"));
         assert!(!w.matches("axbc"));
-        assert_eq!(Wildcard::parse(r"a\b").unwrap_err(), PatternError::InvalidEscape(2));
-        assert_eq!(Wildcard::parse("ab\\").unwrap_err(), PatternError::InvalidEscape(3));
+        assert_eq!(
+            Wildcard::parse(r"a\b").unwrap_err(),
+            PatternError::InvalidEscape(2)
+        );
+        assert_eq!(
+            Wildcard::parse("ab\\").unwrap_err(),
+            PatternError::InvalidEscape(3)
+        );
     }
 
     #[test]
@@ -138,7 +144,11 @@ mod tests {
             ("", "x", false),
         ];
         for (pattern, text, expected) in table {
-            assert_eq!(Wildcard::parse(pattern).unwrap().matches(text), expected, "{pattern} {text}");
+            assert_eq!(
+                Wildcard::parse(pattern).unwrap().matches(text),
+                expected,
+                "{pattern} {text}"
+            );
         }
     }
 

@@ -1,5 +1,10 @@
 //! Runs every case of `tests/conformance/*.json` against the interpreter and the compiled matcher.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
 
 use pattern::{InputTransformer, Matcher, Pattern, TargetInput, TransformContext};
 use serde::Deserialize;
@@ -87,7 +92,11 @@ fn conformance_files() -> Vec<std::path::PathBuf> {
 }
 
 fn run_pattern_case(case: &PatternCase) -> Result<(), String> {
-    assert!(!case.source.is_empty(), "{}: every case names its source", case.name);
+    assert!(
+        !case.source.is_empty(),
+        "{}: every case names its source",
+        case.name
+    );
     let text = match (&case.pattern_text, &case.pattern) {
         (Some(text), None) => text.clone(),
         (None, Some(value)) => serde_json::to_string(value).unwrap(),
@@ -108,9 +117,14 @@ fn run_pattern_case(case: &PatternCase) -> Result<(), String> {
             let want = expected == Expected::Match;
             let event_text = serde_json::to_string(event).unwrap();
             let interpreted = pattern.matches(event);
-            let from_text = pattern.matches_json(&event_text).map_err(|e| e.to_string())?;
+            let from_text = pattern
+                .matches_json(&event_text)
+                .map_err(|e| e.to_string())?;
             let matcher = Matcher::new([("rule", pattern)]);
-            let compiled_text = !matcher.matches_json(&event_text).map_err(|e| e.to_string())?.is_empty();
+            let compiled_text = !matcher
+                .matches_json(&event_text)
+                .map_err(|e| e.to_string())?
+                .is_empty();
             let compiled_value = !matcher.matches(event).is_empty();
             let got = [interpreted, from_text, compiled_text, compiled_value];
             if got == [want; 4] {
@@ -126,11 +140,17 @@ fn run_pattern_case(case: &PatternCase) -> Result<(), String> {
 }
 
 fn run_transform_case(case: &TransformCase) -> Result<(), String> {
-    assert!(!case.source.is_empty(), "{}: every case names its source", case.name);
+    assert!(
+        !case.source.is_empty(),
+        "{}: every case names its source",
+        case.name
+    );
     let transformer = match (&case.input_paths_map, &case.input_template) {
         (None, None) => None,
         (map, Some(template)) => {
-            let map = map.clone().unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+            let map = map
+                .clone()
+                .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
             match InputTransformer::from_json(&map.to_string(), template) {
                 Ok(t) => Some(t),
                 Err(err) => return compare_error(case, &err.to_string()),
@@ -138,7 +158,11 @@ fn run_transform_case(case: &TransformCase) -> Result<(), String> {
         }
         (Some(_), None) => return Err("a paths map needs a template".into()),
     };
-    let target = match TargetInput::new(case.input.as_deref(), case.input_path.as_deref(), transformer) {
+    let target = match TargetInput::new(
+        case.input.as_deref(),
+        case.input_path.as_deref(),
+        transformer,
+    ) {
         Ok(target) => target,
         Err(err) => return compare_error(case, &err.to_string()),
     };
@@ -192,7 +216,15 @@ fn every_conformance_case() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(pattern_cases >= 250, "only {pattern_cases} pattern cases");
-    assert!(transform_cases >= 20, "only {transform_cases} transform cases");
+    assert!(
+        transform_cases >= 20,
+        "only {transform_cases} transform cases"
+    );
 }

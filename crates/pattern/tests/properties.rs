@@ -7,12 +7,22 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const KEYS: [&str; 4] = ["a", "b", "c", "a.b"];
-const STRINGS: [&str; 10] = ["", "a", "ab", "ba", "abc", "A", "Ab", "10.0.0.1", "10.0.1.9", "x*y"];
+const STRINGS: [&str; 10] = [
+    "", "a", "ab", "ba", "abc", "A", "Ab", "10.0.0.1", "10.0.1.9", "x*y",
+];
 
 fn scalar() -> impl Strategy<Value = Value> {
     prop_oneof![
         prop::sample::select(&STRINGS[..]).prop_map(|s| json!(s)),
-        prop::sample::select(vec![json!(0), json!(1), json!(-1), json!(2.5), json!(300), json!(300.0), json!(1e3)]),
+        prop::sample::select(vec![
+            json!(0),
+            json!(1),
+            json!(-1),
+            json!(2.5),
+            json!(300),
+            json!(300.0),
+            json!(1e3)
+        ]),
         any::<bool>().prop_map(Value::Bool),
         Just(Value::Null),
     ]
@@ -24,8 +34,9 @@ fn event_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(prop::sample::select(&KEYS[..3]), inner, 0..3)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+            prop::collection::btree_map(prop::sample::select(&KEYS[..3]), inner, 0..3).prop_map(
+                |m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            ),
         ]
     })
 }
@@ -48,18 +59,27 @@ fn operator() -> impl Strategy<Value = Value> {
         text().prop_map(|s| json!({"equals-ignore-case": s})),
         text().prop_map(|s| json!({"prefix": {"equals-ignore-case": s}})),
         text().prop_map(|s| json!({"suffix": {"equals-ignore-case": s}})),
-        prop::sample::select(vec!["*", "a*", "*b", "a*b", "*a*", "", "ab"]).prop_map(|s| json!({"wildcard": s})),
+        prop::sample::select(vec!["*", "a*", "*b", "a*b", "*a*", "", "ab"])
+            .prop_map(|s| json!({"wildcard": s})),
         text().prop_map(|s| json!({"anything-but": s})),
-        prop::sample::select(vec![json!([0, 1]), json!(300), json!(["a", "ab"])]).prop_map(|v| json!({"anything-but": v})),
+        prop::sample::select(vec![json!([0, 1]), json!(300), json!(["a", "ab"])])
+            .prop_map(|v| json!({"anything-but": v})),
         prop::sample::select(vec!["a", "b"]).prop_map(|s| json!({"anything-but": {"prefix": s}})),
         prop::sample::select(vec!["a", "b"]).prop_map(|s| json!({"anything-but": {"suffix": [s]}})),
         text().prop_map(|s| json!({"anything-but": {"equals-ignore-case": s}})),
-        prop::sample::select(vec!["a*", "*"]).prop_map(|s| json!({"anything-but": {"wildcard": s}})),
+        prop::sample::select(vec!["a*", "*"])
+            .prop_map(|s| json!({"anything-but": {"wildcard": s}})),
         prop::sample::select(vec![
-            json!(["=", 300]), json!([">", 0]), json!([">=", 0, "<", 2.5]), json!(["<=", -1]), json!([">", -1, "<=", 1000])
-        ]).prop_map(|v| json!({"numeric": v})),
+            json!(["=", 300]),
+            json!([">", 0]),
+            json!([">=", 0, "<", 2.5]),
+            json!(["<=", -1]),
+            json!([">", -1, "<=", 1000])
+        ])
+        .prop_map(|v| json!({"numeric": v})),
         any::<bool>().prop_map(|b| json!({"exists": b})),
-        prop::sample::select(vec!["10.0.0.0/24", "10.0.0.0/8", "0.0.0.0/0"]).prop_map(|c| json!({"cidr": c})),
+        prop::sample::select(vec!["10.0.0.0/24", "10.0.0.0/8", "0.0.0.0/0"])
+            .prop_map(|c| json!({"cidr": c})),
     ]
 }
 
@@ -69,18 +89,24 @@ fn field_conditions() -> impl Strategy<Value = serde_json::Map<String, Value>> {
         prop::collection::vec(operator(), 1..3),
         1..3,
     )
-    .prop_map(|m| m.into_iter().map(|(k, v)| (k.to_owned(), Value::Array(v))).collect())
+    .prop_map(|m| {
+        m.into_iter()
+            .map(|(k, v)| (k.to_owned(), Value::Array(v)))
+            .collect()
+    })
 }
 
 fn pattern_value() -> impl Strategy<Value = Value> {
-    (field_conditions(), prop::option::of((field_conditions(), field_conditions()))).prop_map(
-        |(mut fields, or)| {
+    (
+        field_conditions(),
+        prop::option::of((field_conditions(), field_conditions())),
+    )
+        .prop_map(|(mut fields, or)| {
             if let Some((left, right)) = or {
                 fields.insert("$or".into(), json!([left, right]));
             }
             Value::Object(fields)
-        },
-    )
+        })
 }
 
 proptest! {

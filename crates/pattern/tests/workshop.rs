@@ -17,14 +17,19 @@ struct WorkshopRule {
     template: &'static str,
 }
 
-const USER_AND_ID: &[(&str, &str)] =
-    &[("userName", "$.detail.resource.accessKeyDetails.userName"), ("gdid", "$.detail.id")];
+const USER_AND_ID: &[(&str, &str)] = &[
+    ("userName", "$.detail.resource.accessKeyDetails.userName"),
+    ("gdid", "$.detail.id"),
+];
 
 const RULES: [WorkshopRule; 4] = [
     WorkshopRule {
         name: "GuardDuty-Event-EC2-MaliciousIPCaller",
         pattern: r#"{"source":["aws.guardduty"],"detail":{"type":["UnauthorizedAccess:EC2/MaliciousIPCaller.Custom"]}}"#,
-        paths: &[("instanceid", "$.detail.resource.instanceDetails.instanceId"), ("gdid", "$.detail.id")],
+        paths: &[
+            ("instanceid", "$.detail.resource.instanceDetails.instanceId"),
+            ("gdid", "$.detail.id"),
+        ],
         template: r#""GuardDuty Finding | ID:<gdid>: The EC2 instance <instanceid> may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty""#,
     },
     WorkshopRule {
@@ -67,7 +72,11 @@ fn none_of_the_four_exact_rules_fires_on_the_renamed_finding_type() {
     let event = envelope();
     for rule in &RULES {
         let pattern = Pattern::parse(rule.pattern).unwrap();
-        assert!(!pattern.matches_json(&event).unwrap(), "{} fired", rule.name);
+        assert!(
+            !pattern.matches_json(&event).unwrap(),
+            "{} fired",
+            rule.name
+        );
     }
 }
 
@@ -83,7 +92,9 @@ fn the_exact_rule_fires_on_the_pre_2021_type_name() {
         "InstanceCredentialExfiltration.OutsideAWS",
         "InstanceCredentialExfiltration",
     );
-    let patterns = RULES.iter().map(|r| (r.name, Pattern::parse(r.pattern).unwrap()));
+    let patterns = RULES
+        .iter()
+        .map(|r| (r.name, Pattern::parse(r.pattern).unwrap()));
     let matcher = Matcher::new(patterns);
     assert_eq!(
         matcher.matches_json(&renamed).unwrap(),

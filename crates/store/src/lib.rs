@@ -5,6 +5,7 @@
 
 mod err;
 mod filter;
+mod routing;
 mod schema;
 mod sqlite;
 

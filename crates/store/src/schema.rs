@@ -4,7 +4,8 @@ use rusqlite::Connection;
 
 use crate::err::StoreError;
 
-/// Each entry migrates from version `index` to `index + 1`.
+/// Each entry migrates from version `index` to `index + 1`. Never edit a released entry: add one.
+/// 1: detector state, findings, processed inputs. 2: routing throttle, deliveries, audit log.
 const MIGRATIONS: &[&str] = &[r"
     CREATE TABLE detector_state (
         key   TEXT PRIMARY KEY,
@@ -27,6 +28,37 @@ const MIGRATIONS: &[&str] = &[r"
         size        INTEGER NOT NULL,
         modified_ms INTEGER NOT NULL
     );
+", r"
+    CREATE TABLE routed (
+        finding_id     TEXT PRIMARY KEY,
+        last_routed_ms INTEGER NOT NULL,
+        times_routed   INTEGER NOT NULL
+    );
+    CREATE TABLE deliveries (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        rule       TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        finding_id TEXT,
+        payload    TEXT NOT NULL,
+        attempts   INTEGER NOT NULL,
+        status     TEXT NOT NULL,
+        last_error TEXT,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+    );
+    CREATE INDEX deliveries_status ON deliveries (status);
+    CREATE TABLE actions (
+        id         TEXT PRIMARY KEY,
+        finding_id TEXT,
+        action     TEXT NOT NULL,
+        mode       TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        plan       TEXT NOT NULL,
+        result     TEXT,
+        undo       TEXT,
+        created_ms INTEGER NOT NULL
+    );
+    CREATE INDEX actions_finding ON actions (finding_id);
 "];
 
 /// Brings the database up to the newest schema.

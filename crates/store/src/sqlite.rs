@@ -23,7 +23,7 @@ pub struct InputStamp {
 /// A trailguard database.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 impl Store {

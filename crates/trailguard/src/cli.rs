@@ -38,4 +38,8 @@ pub(crate) enum Command {
     Iam(crate::commands::iam::IamArgs),
     /// May a principal of an account snapshot do an action? Would a recorded call be allowed now?
     Verify(crate::commands::verify::VerifyArgs),
+    /// Check a trailguard.toml (every error with its line), or print a commented example.
+    Config(crate::commands::config::ConfigArgs),
+    /// Import EventBridge rules from a CloudFormation template.
+    Rules(crate::commands::rules::RulesArgs),
 }

@@ -1,8 +1,9 @@
 //! `trailguard.toml`: the raw file model and its loading, with errors that name file and line.
 //!
-//! Sections that other subcommands act on (`[aws]`, `[serve]`, `[email]`, `[[suppress]]`,
-//! `[[severity]]`, `[[rule]]`) are accepted here as tables so one file serves every command;
-//! `hunt` reads `[store]` and `[detection]`.
+//! Sections that other subcommands act on (`[aws]`, `[serve]`, `[email]`) are accepted here as
+//! tables so one file serves every command; `hunt` reads `[store]` and `[detection]`; the
+//! routing sections (`[response]`, `[[suppress]]`, `[[severity]]`, `[[rule]]`) use the
+//! `respond` crate's types.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +15,7 @@ use toml::Spanned;
 #[derive(Debug, Default, Deserialize)]
 #[expect(
     dead_code,
-    reason = "routing sections are accepted so one file serves every command; hunt does not read them"
+    reason = "[aws], [serve] and [email] are accepted so one file serves every command; nothing reads them yet"
 )]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
@@ -29,11 +30,13 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub(crate) email: Option<toml::Table>,
     #[serde(default)]
-    pub(crate) suppress: Vec<toml::Table>,
+    pub(crate) response: respond::config::ResponseSection,
     #[serde(default)]
-    pub(crate) severity: Vec<toml::Table>,
+    pub(crate) suppress: Vec<Spanned<respond::config::SuppressConfig>>,
     #[serde(default)]
-    pub(crate) rule: Vec<toml::Table>,
+    pub(crate) severity: Vec<Spanned<respond::config::SeverityConfig>>,
+    #[serde(default)]
+    pub(crate) rule: Vec<Spanned<respond::config::RuleConfig>>,
 }
 
 /// `[store]`.

@@ -8,9 +8,7 @@ use super::clock;
 use super::error::SimulateError;
 use super::files::Plan;
 use super::ids;
-use super::model::{
-    Agent, Call, Event, Kind, Name, Outcome, Region, Source, World,
-};
+use super::model::{Agent, Call, Event, Kind, Name, Outcome, Region, Source, World};
 use super::net::{self, Addresses};
 use super::rng::Rng;
 
@@ -109,10 +107,10 @@ impl Instance {
     fn cred_at(&self, at: i64) -> u32 {
         self.creds
             .iter()
-            .filter(|(issued, _)| *issued <= at)
-            .map(|(_, cred)| *cred)
-            .last()
-            .unwrap_or(0)
+            .rev()
+            .find(|(issued, _)| *issued <= at)
+            .or(self.creds.first())
+            .map_or(0, |(_, cred)| *cred)
     }
 
     fn ip_at(&self, at: i64) -> IpAddr {
@@ -247,7 +245,9 @@ fn account_names(world: &mut World, rng: &mut Rng, account: &str) -> Names {
     let bucket_a = format!("acme-artifacts-{account}");
     let bucket_b = format!("acme-data-lake-{account}");
     Names {
-        s3_context: world.name(format!("aws:s3:arn=arn:aws:s3:::{bucket_b}/raw/events.parquet")),
+        s3_context: world.name(format!(
+            "aws:s3:arn=arn:aws:s3:::{bucket_b}/raw/events.parquet"
+        )),
         bucket: [world.name(bucket_a), world.name(bucket_b)],
         keys: [
             world.name("releases/app-4.12.0.tar.gz"),
@@ -255,7 +255,10 @@ fn account_names(world: &mut World, rng: &mut Rng, account: &str) -> Names {
             world.name("raw/2026/05/11/events-000123.json.gz"),
             world.name("reports/daily/summary.csv"),
         ],
-        secret: [world.name("prod/db/password"), world.name("prod/api/stripe-key")],
+        secret: [
+            world.name("prod/db/password"),
+            world.name("prod/api/stripe-key"),
+        ],
         kms_key: world.name(format!("key/{}", ids::uuid(rng))),
         kms_context: world.name(format!(
             "SecretARN=arn:aws:secretsmanager:{{region}}:{account}:secret:prod/db/password-AbCdEf"
@@ -277,32 +280,61 @@ fn bind(pick: Pick, names: &Names, rng: &mut Rng, me: Option<u32>) -> (Call, Opt
         Pick::Update => Call::UpdateInstanceInformation,
         Pick::Associations => Call::ListInstanceAssociations,
         Pick::CallerIdentity => Call::GetCallerIdentity,
-        Pick::DescribeSelf => Call::DescribeInstances { instance: Some(own) },
+        Pick::DescribeSelf => Call::DescribeInstances {
+            instance: Some(own),
+        },
         Pick::TagsSelf => Call::DescribeTags { instance: own },
         Pick::DescribeAll => Call::DescribeInstances { instance: None },
         Pick::SecurityGroups => Call::DescribeSecurityGroups,
-        Pick::Decrypt => Call::KmsDecrypt { key: names.kms_key, context: names.kms_context },
+        Pick::Decrypt => Call::KmsDecrypt {
+            key: names.kms_key,
+            context: names.kms_context,
+        },
         Pick::DecryptViaS3 => {
-            let call = Call::KmsDecrypt { key: names.kms_key, context: names.s3_context };
+            let call = Call::KmsDecrypt {
+                key: names.kms_key,
+                context: names.s3_context,
+            };
             return (call, Some(Source::OnBehalf("s3.amazonaws.com")));
         }
         Pick::DecryptInternal => {
-            let call = Call::KmsDecrypt { key: names.kms_key, context: names.s3_context };
+            let call = Call::KmsDecrypt {
+                key: names.kms_key,
+                context: names.s3_context,
+            };
             return (call, Some(Source::Internal));
         }
-        Pick::Secret => Call::GetSecretValue { secret: *rng.pick(&names.secret) },
-        Pick::Get => Call::GetObject { bucket: *rng.pick(&names.bucket), key: *rng.pick(&names.keys) },
-        Pick::Put => Call::PutObject { bucket: names.bucket[1], key: names.keys[2] },
-        Pick::List => Call::ListObjects { bucket: *rng.pick(&names.bucket) },
+        Pick::Secret => Call::GetSecretValue {
+            secret: *rng.pick(&names.secret),
+        },
+        Pick::Get => Call::GetObject {
+            bucket: *rng.pick(&names.bucket),
+            key: *rng.pick(&names.keys),
+        },
+        Pick::Put => Call::PutObject {
+            bucket: names.bucket[1],
+            key: names.keys[2],
+        },
+        Pick::List => Call::ListObjects {
+            bucket: *rng.pick(&names.bucket),
+        },
         Pick::Buckets => Call::ListBuckets,
         Pick::Token => Call::GetAuthorizationToken,
         Pick::AutoScaling => Call::DescribeAutoScalingInstances,
-        Pick::Parameters => Call::GetParameters { name: names.parameter, decrypt: false },
+        Pick::Parameters => Call::GetParameters {
+            name: names.parameter,
+            decrypt: false,
+        },
         Pick::Roles => Call::ListRoles,
         Pick::Role => Call::GetRole { role: names.role },
         Pick::Stacks => Call::DescribeStacks { stack: names.stack },
-        Pick::Item => Call::GetItem { table: names.table, key: names.item },
-        Pick::Findings => Call::ListFindings { detector: names.detector },
+        Pick::Item => Call::GetItem {
+            table: names.table,
+            key: names.item,
+        },
+        Pick::Findings => Call::ListFindings {
+            detector: names.detector,
+        },
     };
     (call, None)
 }
@@ -316,7 +348,10 @@ fn region_for(call: Call, home: Region) -> Region {
 }
 
 /// Builds the whole scenario: the plan and the attacks planted in it.
-#[expect(clippy::too_many_lines, reason = "the scenario's script, read top to bottom")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the scenario's script, read top to bottom"
+)]
 pub(crate) fn plan(
     seed: u64,
     events: u64,
@@ -337,7 +372,15 @@ pub(crate) fn plan(
         .max(1_800);
     let end = start + span;
     let mut out: Vec<Event> = Vec::new();
-    let push = |out: &mut Vec<Event>, time, account: usize, region, principal, cred, source, call, outcome| {
+    let push = |out: &mut Vec<Event>,
+                time,
+                account: usize,
+                region,
+                principal,
+                cred,
+                source,
+                call,
+                outcome| {
         out.push(Event {
             time,
             account: u16::try_from(account).unwrap_or(0),
@@ -372,9 +415,20 @@ pub(crate) fn plan(
     };
     let role_ids: Vec<Vec<String>> = ACCOUNTS
         .iter()
-        .map(|_| ROLES.iter().map(|_| ids::unique_id(&mut rng, "AROA")).collect())
+        .map(|_| {
+            ROLES
+                .iter()
+                .map(|_| ids::unique_id(&mut rng, "AROA"))
+                .collect()
+        })
         .collect();
-    let ec2 = world.principal(0, Kind::Service { host: "ec2.amazonaws.com" }, Agent::Console);
+    let ec2 = world.principal(
+        0,
+        Kind::Service {
+            host: "ec2.amazonaws.com",
+        },
+        Agent::Console,
+    );
     let ec2_source = Source::OnBehalf("ec2.amazonaws.com");
 
     // Per account: administrators, automation, console users, SSO sessions, Lambda, Auto Scaling.
@@ -394,13 +448,34 @@ pub(crate) fn plan(
         };
         let tf = user(&mut world, &mut rng, "terraform", Agent::Terraform);
         terraform.push((tf, ci));
-        callers.push(Caller { principal: tf, account, source: ci, since: start, weight: 4, mix: ADMIN_MIX });
+        callers.push(Caller {
+            principal: tf,
+            account,
+            source: ci,
+            since: start,
+            weight: 4,
+            mix: ADMIN_MIX,
+        });
         let deploy = user(&mut world, &mut rng, "ci-deploy", Agent::CliV2Mac);
-        callers.push(Caller { principal: deploy, account, source: ci, since: start, weight: 3, mix: ADMIN_MIX });
+        callers.push(Caller {
+            principal: deploy,
+            account,
+            source: ci,
+            since: start,
+            weight: 3,
+            mix: ADMIN_MIX,
+        });
         // A backup agent on an EC2 host with a long-term key: an AWS address, but not instance credentials.
         let backup = user(&mut world, &mut rng, "backup-agent", Agent::JavaSdk);
         let backup_ip = Source::Ip(IpAddr::V4(addrs.ec2(&mut rng, Region::UsEast1)));
-        callers.push(Caller { principal: backup, account, source: backup_ip, since: start, weight: 3, mix: LAMBDA_MIX });
+        callers.push(Caller {
+            principal: backup,
+            account,
+            source: backup_ip,
+            since: start,
+            weight: 3,
+            mix: LAMBDA_MIX,
+        });
         for name in ["alice", "bob"] {
             let since = start + rng.between(0, span / 3);
             let kind = Kind::ConsoleUser {
@@ -411,12 +486,32 @@ pub(crate) fn plan(
             };
             let login = world.principal(account, kind.clone(), Agent::Browser);
             let console = world.principal(account, kind, Agent::Console);
-            push(&mut out, since, account, Region::UsEast1, login, 0, office, Call::ConsoleLogin, Outcome::Ok);
-            callers.push(Caller { principal: console, account, source: office, since: since + 5, weight: 2, mix: ADMIN_MIX });
+            push(
+                &mut out,
+                since,
+                account,
+                Region::UsEast1,
+                login,
+                0,
+                office,
+                Call::ConsoleLogin,
+                Outcome::Ok,
+            );
+            callers.push(Caller {
+                principal: console,
+                account,
+                source: office,
+                since: since + 5,
+                weight: 2,
+                mix: ADMIN_MIX,
+            });
         }
         let sso = Kind::RoleSession {
             path: "aws-reserved/sso.amazonaws.com/".to_owned(),
-            role: format!("AWSReservedSSO_AdministratorAccess_{}", ids::hex(&mut rng, 16)),
+            role: format!(
+                "AWSReservedSSO_AdministratorAccess_{}",
+                ids::hex(&mut rng, 16)
+            ),
             role_id: ids::unique_id(&mut rng, "AROA"),
             session: "carol@example.com".to_owned(),
             access_key: ids::access_key(&mut rng, "ASIA"),
@@ -424,7 +519,14 @@ pub(crate) fn plan(
             from_console: true,
         };
         let sso = world.principal(account, sso, Agent::Console);
-        callers.push(Caller { principal: sso, account, source: office, since: start, weight: 2, mix: ADMIN_MIX });
+        callers.push(Caller {
+            principal: sso,
+            account,
+            source: office,
+            since: start,
+            weight: 2,
+            mix: ADMIN_MIX,
+        });
         for function in ["order-processor", "thumbnailer"] {
             let since = start + rng.between(0, span / 2);
             let session = world.principal(
@@ -440,7 +542,13 @@ pub(crate) fn plan(
                 },
                 Agent::Boto3,
             );
-            let lambda = world.principal(account, Kind::Service { host: "lambda.amazonaws.com" }, Agent::Console);
+            let lambda = world.principal(
+                account,
+                Kind::Service {
+                    host: "lambda.amazonaws.com",
+                },
+                Agent::Console,
+            );
             push(
                 &mut out,
                 since,
@@ -453,7 +561,14 @@ pub(crate) fn plan(
                 Outcome::Ok,
             );
             let lambda_ip = Source::Ip(IpAddr::V4(addrs.ec2(&mut rng, Region::UsEast1)));
-            callers.push(Caller { principal: session, account, source: lambda_ip, since: since + 1, weight: 4, mix: LAMBDA_MIX });
+            callers.push(Caller {
+                principal: session,
+                account,
+                source: lambda_ip,
+                since: since + 1,
+                weight: 4,
+                mix: LAMBDA_MIX,
+            });
         }
         let slr = world.principal(
             account,
@@ -496,7 +611,10 @@ pub(crate) fn plan(
         if network == Network::Ipv6 && region == Region::EuWest1 {
             region = Region::UsWest2;
         }
-        let private_ip = addrs.private(&mut rng, u8::try_from(site_of(account, region)).unwrap_or(0));
+        let private_ip = addrs.private(
+            &mut rng,
+            u8::try_from(site_of(account, region)).unwrap_or(0),
+        );
         let (network, ip) = match network {
             Network::Ipv6 => match addrs.ec2_v6(&mut rng, region) {
                 Some(v6) => (Network::Ipv6, IpAddr::V6(v6)),
@@ -504,13 +622,19 @@ pub(crate) fn plan(
             },
             Network::Public => (Network::Public, IpAddr::V4(addrs.ec2(&mut rng, region))),
             Network::Nat => {
-                let nat = sites.get(site_of(account, region)).map_or(Ipv4Addr::UNSPECIFIED, |s| s.nat);
+                let nat = sites
+                    .get(site_of(account, region))
+                    .map_or(Ipv4Addr::UNSPECIFIED, |s| s.nat);
                 (Network::Nat, IpAddr::V4(nat))
             }
             Network::Endpoint => (Network::Endpoint, IpAddr::V4(private_ip)),
         };
         let kind = Kind::Instance {
-            role: ROLES.get(role_at).copied().unwrap_or("web-app-role").to_owned(),
+            role: ROLES
+                .get(role_at)
+                .copied()
+                .unwrap_or("web-app-role")
+                .to_owned(),
             role_id: role_ids
                 .get(account)
                 .and_then(|r| r.get(role_at))
@@ -521,21 +645,38 @@ pub(crate) fn plan(
             private_ip,
             region,
         };
-        let agent = if rng.chance(600) { Agent::Boto3 } else { Agent::JavaSdk };
+        let agent = if rng.chance(600) {
+            Agent::Boto3
+        } else {
+            Agent::JavaSdk
+        };
         let app = world.principal(account, kind.clone(), agent);
         let mut ssm_kind = kind;
         if let Kind::Instance { delivery, .. } = &mut ssm_kind {
             *delivery = "2.0";
         }
-        let ssm = world.principal(account, ssm_kind, Agent::SsmAgent);
+        let ssm = world.principal(account, ssm_kind, Agent::Ssm);
 
         // Credentials: launched before the window (85%) or during its first half.
         let launched = rng.chance(150).then(|| start + rng.between(60, span / 2));
         let mut issued = match launched {
             Some(at) => {
                 let slr = autoscaling.get(account).copied().unwrap_or(0);
-                let call = Call::RunInstances { instance: app, profile: names[account].profile };
-                push(&mut out, at - 20, account, region, slr, 0, Source::OnBehalf("autoscaling.amazonaws.com"), call, Outcome::Ok);
+                let call = Call::RunInstances {
+                    instance: app,
+                    profile: names[account].profile,
+                };
+                push(
+                    &mut out,
+                    at - 20,
+                    account,
+                    region,
+                    slr,
+                    0,
+                    Source::OnBehalf("autoscaling.amazonaws.com"),
+                    call,
+                    Outcome::Ok,
+                );
                 vec![at + 15, at + 18]
             }
             None => vec![start - rng.between(60, 3_600)],
@@ -552,7 +693,17 @@ pub(crate) fn plan(
         for at in issued {
             let cred = world.cred(app, ids::access_key(&mut rng, "ASIA"), at);
             if at >= start {
-                push(&mut out, at, account, region, ec2, 0, ec2_source, Call::Ec2AssumeRole { cred }, Outcome::Ok);
+                push(
+                    &mut out,
+                    at,
+                    account,
+                    region,
+                    ec2,
+                    0,
+                    ec2_source,
+                    Call::Ec2AssumeRole { cred },
+                    Outcome::Ok,
+                );
             }
             creds.push((at, cred));
         }
@@ -594,17 +745,49 @@ pub(crate) fn plan(
         }
         let at = rng.between(instance.first_use + 600, end - 600);
         let new_ip = addrs.ec2(&mut rng, instance.region);
-        let (tf, tf_source) = terraform.get(instance.account).copied().unwrap_or((0, Source::Internal));
+        let (tf, tf_source) = terraform
+            .get(instance.account)
+            .copied()
+            .unwrap_or((0, Source::Internal));
         let call = if roll < 6 {
             let allocation = world.name(ids::resource_id(&mut rng, "eipalloc-"));
-            let allocate = Call::AllocateAddress { allocation, ip: new_ip };
-            push(&mut out, at - 20, instance.account, instance.region, tf, 0, tf_source, allocate, Outcome::Ok);
-            Call::AssociateAddress { instance: instance.app, allocation }
+            let allocate = Call::AllocateAddress {
+                allocation,
+                ip: new_ip,
+            };
+            push(
+                &mut out,
+                at - 20,
+                instance.account,
+                instance.region,
+                tf,
+                0,
+                tf_source,
+                allocate,
+                Outcome::Ok,
+            );
+            Call::AssociateAddress {
+                instance: instance.app,
+                allocation,
+            }
         } else {
             let eni = world.name(ids::resource_id(&mut rng, "eni-"));
-            Call::AttachNetworkInterface { instance: instance.app, eni }
+            Call::AttachNetworkInterface {
+                instance: instance.app,
+                eni,
+            }
         };
-        push(&mut out, at, instance.account, instance.region, tf, 0, tf_source, call, Outcome::Ok);
+        push(
+            &mut out,
+            at,
+            instance.account,
+            instance.region,
+            tf,
+            0,
+            tf_source,
+            call,
+            Outcome::Ok,
+        );
         instance.moved = Some((at + 30, IpAddr::V4(new_ip)));
     }
 
@@ -613,11 +796,16 @@ pub(crate) fn plan(
             Network::Endpoint => {
                 let site = sites.get(site_of(instance.account, instance.region));
                 let endpoint = match (site, call) {
-                    (Some(s), Call::UpdateInstanceInformation | Call::ListInstanceAssociations) => s.ssm_endpoint,
+                    (Some(s), Call::UpdateInstanceInformation | Call::ListInstanceAssociations) => {
+                        s.ssm_endpoint
+                    }
                     (Some(s), _) => s.other_endpoint,
                     (None, _) => Name(0),
                 };
-                Source::Endpoint { ip: instance.private_ip, endpoint }
+                Source::Endpoint {
+                    ip: instance.private_ip,
+                    endpoint,
+                }
             }
             _ => Source::Ip(instance.ip_at(at)),
         }
@@ -628,7 +816,17 @@ pub(crate) fn plan(
         let call = Call::UpdateInstanceInformation;
         let source = source_of(instance, &sites, instance.first_use, call);
         let cred = instance.cred_at(instance.first_use);
-        push(&mut out, instance.first_use, instance.account, instance.region, instance.ssm, cred, source, call, Outcome::Ok);
+        push(
+            &mut out,
+            instance.first_use,
+            instance.account,
+            instance.region,
+            instance.ssm,
+            cred,
+            source,
+            call,
+            Outcome::Ok,
+        );
     }
 
     // Planted thefts, spread over the window, each on a different instance.
@@ -656,11 +854,21 @@ pub(crate) fn plan(
                 IpAddr::V4(addrs.outside(&mut rng, net::ATTACKER_NET)),
                 *rng.pick(&[Agent::CliV2Kali, Agent::CliV2Mac, Agent::Boto3]),
             ),
-            AttackKind::InsideAws => (IpAddr::V4(addrs.ec2(&mut rng, Region::EuCentral1)), Agent::Boto3),
+            AttackKind::InsideAws => (
+                IpAddr::V4(addrs.ec2(&mut rng, Region::EuCentral1)),
+                Agent::Boto3,
+            ),
         };
-        let mut stolen = world.who(victim.app).map_or(Kind::Service { host: "" }, |p| p.kind.clone());
+        let mut stolen = world
+            .who(victim.app)
+            .map_or(Kind::Service { host: "" }, |p| p.kind.clone());
         let (role, instance_id) = match &mut stolen {
-            Kind::Instance { delivery, role, instance_id, .. } => {
+            Kind::Instance {
+                delivery,
+                role,
+                instance_id,
+                ..
+            } => {
                 *delivery = "1.0";
                 (role.clone(), instance_id.clone())
             }
@@ -672,14 +880,29 @@ pub(crate) fn plan(
         let mut at = begin;
         let mut last = begin;
         for _ in 0..calls {
-            let (call, _) = bind(choose(&mut rng, ATTACK_MIX), &names[victim.account], &mut rng, None);
+            let (call, _) = bind(
+                choose(&mut rng, ATTACK_MIX),
+                &names[victim.account],
+                &mut rng,
+                None,
+            );
             let outcome = if matches!(call, Call::ListRoles | Call::GetSecretValue { .. }) {
                 Outcome::Denied
             } else {
                 Outcome::Ok
             };
             let region = region_for(call, victim.region);
-            push(&mut out, at, victim.account, region, thief, cred, Source::Ip(remote), call, outcome);
+            push(
+                &mut out,
+                at,
+                victim.account,
+                region,
+                thief,
+                cred,
+                Source::Ip(remote),
+                call,
+                outcome,
+            );
             last = at;
             at += rng.between(2, 20);
         }
@@ -710,7 +933,9 @@ pub(crate) fn plan(
     let caller_weights = cumulative(callers.iter().map(|c| c.weight));
     for _ in 0..filler {
         if rng.chance(720) {
-            let Some(instance) = pick_weighted(&mut rng, &instance_weights).and_then(|i| instances.get(i)) else {
+            let Some(instance) =
+                pick_weighted(&mut rng, &instance_weights).and_then(|i| instances.get(i))
+            else {
                 continue;
             };
             let at = rng.between(instance.first_use + 1, end);
@@ -723,17 +948,48 @@ pub(crate) fn plan(
             let (call, via) = bind(pick, &names[instance.account], &mut rng, Some(instance.app));
             let source = via.unwrap_or_else(|| source_of(instance, &sites, at, call));
             let cred = instance.cred_at(at);
-            push(&mut out, at, instance.account, instance.region, principal, cred, source, call, Outcome::Ok);
+            push(
+                &mut out,
+                at,
+                instance.account,
+                instance.region,
+                principal,
+                cred,
+                source,
+                call,
+                Outcome::Ok,
+            );
         } else {
-            let Some(caller) = pick_weighted(&mut rng, &caller_weights).and_then(|i| callers.get(i)) else {
+            let Some(caller) =
+                pick_weighted(&mut rng, &caller_weights).and_then(|i| callers.get(i))
+            else {
                 continue;
             };
             let at = rng.between(caller.since, end);
-            let (call, via) = bind(choose(&mut rng, caller.mix), &names[caller.account], &mut rng, None);
+            let (call, via) = bind(
+                choose(&mut rng, caller.mix),
+                &names[caller.account],
+                &mut rng,
+                None,
+            );
             let region = region_for(call, *rng.pick(&REGIONS));
-            let outcome = if rng.chance(15) { Outcome::Denied } else { Outcome::Ok };
+            let outcome = if rng.chance(15) {
+                Outcome::Denied
+            } else {
+                Outcome::Ok
+            };
             let source = via.unwrap_or(caller.source);
-            push(&mut out, at, caller.account, region, caller.principal, 0, source, call, outcome);
+            push(
+                &mut out,
+                at,
+                caller.account,
+                region,
+                caller.principal,
+                0,
+                source,
+                call,
+                outcome,
+            );
         }
     }
     // A skipped draw (impossible with non-empty pools) would leave the count short: top up.
@@ -744,7 +1000,17 @@ pub(crate) fn plan(
         let call = Call::UpdateInstanceInformation;
         let at = end - 1;
         let source = source_of(instance, &sites, at, call);
-        push(&mut out, at, instance.account, instance.region, instance.ssm, instance.cred_at(at), source, call, Outcome::Ok);
+        push(
+            &mut out,
+            at,
+            instance.account,
+            instance.region,
+            instance.ssm,
+            instance.cred_at(at),
+            source,
+            call,
+            Outcome::Ok,
+        );
     }
     Ok((Plan { world, events: out }, planted))
 }

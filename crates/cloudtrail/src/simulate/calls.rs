@@ -141,13 +141,22 @@ pub(crate) fn denied_target(call: Call, ctx: &Ctx<'_>) -> (String, String) {
         | Call::PutItem { table, .. }
         | Call::GetItem { table, .. }
         | Call::DeleteTable { table } => {
-            format!("arn:aws:dynamodb:{region}:{account}:table/{}", ctx.text(table))
+            format!(
+                "arn:aws:dynamodb:{region}:{account}:table/{}",
+                ctx.text(table)
+            )
         }
         Call::GetSecretValue { secret } => {
-            format!("arn:aws:secretsmanager:{region}:{account}:secret:{}", ctx.text(secret))
+            format!(
+                "arn:aws:secretsmanager:{region}:{account}:secret:{}",
+                ctx.text(secret)
+            )
         }
         Call::GetParameters { name, .. } | Call::DeleteParameter { name } => {
-            format!("arn:aws:ssm:{region}:{account}:parameter/{}", ctx.text(name))
+            format!(
+                "arn:aws:ssm:{region}:{account}:parameter/{}",
+                ctx.text(name)
+            )
         }
         _ => match ctx.world.who(ctx.caller).map(|p| &p.kind) {
             Some(Kind::User { name, .. } | Kind::ConsoleUser { name, .. }) => {
@@ -199,7 +208,10 @@ fn human_date(out: &mut Obj<'_>, name: &str, epoch: i64) {
 }
 
 fn dynamo_table(out: &mut Obj<'_>, ctx: &mut Ctx<'_>, table: &str, status: &str) {
-    let arn = format!("arn:aws:dynamodb:{}:{}:table/{table}", ctx.region, ctx.account);
+    let arn = format!(
+        "arn:aws:dynamodb:{}:{}:table/{table}",
+        ctx.region, ctx.account
+    );
     let table_id = ctx.uuid();
     let mut desc = out.obj("tableDescription");
     {
@@ -246,8 +258,11 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
             };
             let instance = ctx.instance_id(cred.principal).to_owned();
             let mut obj = Obj::new(out);
-            obj.str("roleArn", &role_arn_of(ctx.world, cred.principal, ctx.account))
-                .str("roleSessionName", &instance);
+            obj.str(
+                "roleArn",
+                &role_arn_of(ctx.world, cred.principal, ctx.account),
+            )
+            .str("roleSessionName", &instance);
             obj.end();
         }
         Call::ServiceAssumeRole { session } => {
@@ -594,7 +609,8 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
             }
             {
                 let mut sort = obj.obj("sortCriteria");
-                sort.str("attributeName", "updatedAt").str("orderBy", "DESC");
+                sort.str("attributeName", "updatedAt")
+                    .str("orderBy", "DESC");
                 sort.end();
             }
             obj.num("maxResults", 50);
@@ -694,7 +710,9 @@ pub(crate) fn response(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
             user.end();
             obj.end();
         }
-        Call::RunInstances { instance, profile } => run_instances_response(ctx, out, instance, profile),
+        Call::RunInstances { instance, profile } => {
+            run_instances_response(ctx, out, instance, profile)
+        }
         Call::AllocateAddress { allocation, ip } => {
             let request_id = ctx.uuid();
             let mut obj = Obj::new(out);
@@ -955,7 +973,12 @@ pub(crate) fn resources(call: Call, ctx: &Ctx<'_>, out: &mut Obj<'_>) {
             let object = format!("arn:aws:s3:::{bucket}/{}", ctx.text(key));
             let mut arr = out.arr("resources");
             resource(&mut arr, None, "AWS::S3::Object", &object);
-            resource(&mut arr, Some(account), "AWS::S3::Bucket", &format!("arn:aws:s3:::{bucket}"));
+            resource(
+                &mut arr,
+                Some(account),
+                "AWS::S3::Bucket",
+                &format!("arn:aws:s3:::{bucket}"),
+            );
             arr.end();
         }
         Call::ListObjects { bucket }

@@ -143,12 +143,18 @@ mod tests {
         assert_eq!(rfc3339(t), "2023-07-10T18:30:22Z");
         let mut human = Vec::new();
         push_human(&mut human, t);
-        assert_eq!(String::from_utf8(human).unwrap(), "Jul 10, 2023, 6:30:22 PM");
+        assert_eq!(
+            String::from_utf8(human).unwrap(),
+            "Jul 10, 2023, 6:30:22 PM"
+        );
         assert_eq!(file_stamp(t), "20230710T1830Z");
         assert_eq!(date_path(t), "2023/07/10");
         let mut midnight = Vec::new();
         push_human(&mut midnight, parse_start("2024-02-29T00:05:09Z").unwrap());
-        assert_eq!(String::from_utf8(midnight).unwrap(), "Feb 29, 2024, 12:05:09 AM");
+        assert_eq!(
+            String::from_utf8(midnight).unwrap(),
+            "Feb 29, 2024, 12:05:09 AM"
+        );
     }
 
     #[test]
@@ -156,7 +162,10 @@ mod tests {
         let mut t = -86_400 * 365 * 30;
         while t < 86_400 * 365 * 80 {
             let ours = rfc3339(t);
-            let theirs = jiff::Timestamp::from_second(t).unwrap().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let theirs = jiff::Timestamp::from_second(t)
+                .unwrap()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string();
             assert_eq!(ours, theirs);
             t += 86_400 * 3 + 3_607;
         }
@@ -165,6 +174,10 @@ mod tests {
     #[test]
     fn bad_start_is_reported_with_the_text() {
         let err = parse_start("yesterday").unwrap_err();
-        assert!(err.to_string().starts_with("invalid start time `yesterday`: "), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("invalid start time `yesterday`: "),
+            "{err}"
+        );
     }
 }

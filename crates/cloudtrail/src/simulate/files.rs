@@ -19,7 +19,7 @@ const WINDOW: i64 = 300;
 /// Busy windows are split into several files of at most this many records, as CloudTrail does.
 const MAX_RECORDS: usize = 1_000;
 /// Gzip level: libdeflate's 6, the zlib default CloudTrail's own files resemble in ratio.
-const GZIP_LEVEL: i32 = 6;
+const GZIP_LEVEL: i32 = 3;
 /// How far (in positions) a record may move from time order inside its file.
 const SHUFFLE_REACH: u64 = 6;
 
@@ -99,9 +99,8 @@ fn folder(out: &Path, world: &World, spec: &FileSpec) -> PathBuf {
 /// Writes every file of `plan` under `out`; the same plan and seed give the same bytes,
 /// whatever the number of threads.
 pub(crate) fn write(mut plan: Plan, out: &Path, seed: u64) -> Result<Summary, SimulateError> {
-    plan.events.sort_by_key(|e| {
-        (e.time.div_euclid(WINDOW), e.account, e.region, e.time)
-    });
+    plan.events
+        .sort_by_key(|e| (e.time.div_euclid(WINDOW), e.account, e.region, e.time));
     let files = file_specs(&plan.events);
     let folders: BTreeSet<PathBuf> = files
         .iter()
@@ -117,16 +116,7 @@ pub(crate) fn write(mut plan: Plan, out: &Path, seed: u64) -> Result<Summary, Si
         .map_init(
             || (Vec::new(), Vec::new(), Compressor::new(level)),
             |(json, gzip, compressor), (index, spec)| {
-                write_file(
-                    &plan,
-                    out,
-                    seed,
-                    index,
-                    spec,
-                    json,
-                    gzip,
-                    compressor,
-                )
+                write_file(&plan, out, seed, index, spec, json, gzip, compressor)
             },
         )
         .collect::<Result<Vec<_>, _>>()?;
@@ -142,7 +132,10 @@ pub(crate) fn write(mut plan: Plan, out: &Path, seed: u64) -> Result<Summary, Si
     Ok(summary)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site: the per-thread buffers of `write`")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site: the per-thread buffers of `write`"
+)]
 fn write_file(
     plan: &Plan,
     out: &Path,

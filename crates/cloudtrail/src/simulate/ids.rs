@@ -117,14 +117,25 @@ mod tests {
         let id = uuid(&mut rng);
         assert_eq!(id.len(), 36);
         assert_eq!(id.as_bytes()[14], b'4');
-        assert!(matches!(id.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{id}");
+        assert!(
+            matches!(id.as_bytes()[19], b'8' | b'9' | b'a' | b'b'),
+            "{id}"
+        );
         assert_eq!(id.matches('-').count(), 4);
         let key = access_key(&mut rng, "ASIA");
         assert_eq!(key.len(), 20);
-        assert!(key[4..].bytes().all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert!(
+            key[4..]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+        );
         let instance = instance_id(&mut rng);
         assert_eq!(instance.len(), 19);
-        assert!(instance[2..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        assert!(
+            instance[2..]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
         let suffix = file_suffix(&mut rng);
         assert_eq!(suffix.len(), 16);
         assert!(suffix.bytes().all(|b| b.is_ascii_alphanumeric()));

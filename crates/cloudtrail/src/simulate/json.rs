@@ -150,7 +150,10 @@ mod tests {
     fn writes_valid_compact_json_with_escapes() {
         let mut out = Vec::new();
         let mut obj = Obj::new(&mut out);
-        obj.str("a", "x\"y\\z\n\u{1}").bool("b", true).num("n", 42).raw("r", "null");
+        obj.str("a", "x\"y\\z\n\u{1}")
+            .bool("b", true)
+            .num("n", 42)
+            .raw("r", "null");
         let mut inner = obj.obj("o");
         inner.str("k", "v");
         inner.end();

@@ -22,7 +22,9 @@ mod workshop;
 
 use std::path::PathBuf;
 
-pub use bulk::{AttackKind, BULK_START, DEFAULT_BULK_EVENTS, MIN_BULK_EVENTS, PlantedAttack, bulk_planted};
+pub use bulk::{
+    AttackKind, BULK_START, DEFAULT_BULK_EVENTS, MIN_BULK_EVENTS, PlantedAttack, bulk_planted,
+};
 pub use clock::parse_start;
 pub use error::SimulateError;
 pub use files::Summary;
@@ -59,9 +61,7 @@ pub struct Options {
 /// Writes the scenario's log files and returns what was written.
 pub fn simulate(options: &Options) -> Result<Summary, SimulateError> {
     let plan = match options.scenario {
-        Scenario::Workshop => {
-            workshop::plan(options.seed, options.start.unwrap_or(WORKSHOP_START))
-        }
+        Scenario::Workshop => workshop::plan(options.seed, options.start.unwrap_or(WORKSHOP_START)),
         Scenario::Bulk { events } => {
             bulk::plan(options.seed, events, options.start.unwrap_or(BULK_START))?.0
         }

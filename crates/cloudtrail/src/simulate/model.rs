@@ -36,7 +36,7 @@ pub(crate) enum Agent {
     /// Python boto3 on Amazon Linux.
     Boto3,
     /// The SSM agent.
-    SsmAgent,
+    Ssm,
     /// The AWS SDK for Java (an application).
     JavaSdk,
     /// Terraform's AWS provider.
@@ -204,55 +204,146 @@ pub(crate) enum Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Call {
     /// EC2 assumes an instance role for a credential set.
-    Ec2AssumeRole { cred: u32 },
+    Ec2AssumeRole {
+        cred: u32,
+    },
     /// A service (Lambda…) assumes a role for a role-session principal.
-    ServiceAssumeRole { session: u32 },
+    ServiceAssumeRole {
+        session: u32,
+    },
     GetCallerIdentity,
-    DescribeInstances { instance: Option<u32> },
-    DescribeTags { instance: u32 },
+    DescribeInstances {
+        instance: Option<u32>,
+    },
+    DescribeTags {
+        instance: u32,
+    },
     DescribeSecurityGroups,
-    RunInstances { instance: u32, profile: Name },
-    AllocateAddress { allocation: Name, ip: Ipv4Addr },
-    AssociateAddress { instance: u32, allocation: Name },
-    AttachNetworkInterface { instance: u32, eni: Name },
+    RunInstances {
+        instance: u32,
+        profile: Name,
+    },
+    AllocateAddress {
+        allocation: Name,
+        ip: Ipv4Addr,
+    },
+    AssociateAddress {
+        instance: u32,
+        allocation: Name,
+    },
+    AttachNetworkInterface {
+        instance: u32,
+        eni: Name,
+    },
     UpdateInstanceInformation,
     ListInstanceAssociations,
     DescribeParameters,
-    GetParameters { name: Name, decrypt: bool },
-    PutParameter { name: Name, secure: bool },
-    DeleteParameter { name: Name },
-    StartSession { instance: u32 },
-    KmsDecrypt { key: Name, context: Name },
-    KmsEncrypt { key: Name, context: Name },
-    GetSecretValue { secret: Name },
+    GetParameters {
+        name: Name,
+        decrypt: bool,
+    },
+    PutParameter {
+        name: Name,
+        secure: bool,
+    },
+    DeleteParameter {
+        name: Name,
+    },
+    StartSession {
+        instance: u32,
+    },
+    KmsDecrypt {
+        key: Name,
+        context: Name,
+    },
+    KmsEncrypt {
+        key: Name,
+        context: Name,
+    },
+    GetSecretValue {
+        secret: Name,
+    },
     ListBuckets,
-    GetObject { bucket: Name, key: Name },
-    PutObject { bucket: Name, key: Name },
-    ListObjects { bucket: Name },
-    CreateBucket { bucket: Name },
-    DeletePublicAccessBlock { bucket: Name },
-    PutBucketLogging { bucket: Name },
+    GetObject {
+        bucket: Name,
+        key: Name,
+    },
+    PutObject {
+        bucket: Name,
+        key: Name,
+    },
+    ListObjects {
+        bucket: Name,
+    },
+    CreateBucket {
+        bucket: Name,
+    },
+    DeletePublicAccessBlock {
+        bucket: Name,
+    },
+    PutBucketLogging {
+        bucket: Name,
+    },
     ListTables,
-    DescribeTable { table: Name },
-    Scan { table: Name },
-    PutItem { table: Name, key: Name },
-    GetItem { table: Name, key: Name },
-    DeleteTable { table: Name },
-    CreateTable { table: Name },
+    DescribeTable {
+        table: Name,
+    },
+    Scan {
+        table: Name,
+    },
+    PutItem {
+        table: Name,
+        key: Name,
+    },
+    GetItem {
+        table: Name,
+        key: Name,
+    },
+    DeleteTable {
+        table: Name,
+    },
+    CreateTable {
+        table: Name,
+    },
     GetUser,
-    CreateUser { user: Name },
+    CreateUser {
+        user: Name,
+    },
     ListRoles,
-    GetRole { role: Name },
-    CreateRole { role: Name },
-    PutRolePolicy { role: Name, policy: Name },
-    CreateInstanceProfile { profile: Name },
-    AddRoleToInstanceProfile { profile: Name, role: Name },
-    CreateAccessKey { user: Name },
+    GetRole {
+        role: Name,
+    },
+    CreateRole {
+        role: Name,
+    },
+    PutRolePolicy {
+        role: Name,
+        policy: Name,
+    },
+    CreateInstanceProfile {
+        profile: Name,
+    },
+    AddRoleToInstanceProfile {
+        profile: Name,
+        role: Name,
+    },
+    CreateAccessKey {
+        user: Name,
+    },
     ListDetectors,
-    CreateThreatIntelSet { detector: Name, location: Name },
-    ListFindings { detector: Name },
-    CreateStack { stack: Name },
-    DescribeStacks { stack: Name },
+    CreateThreatIntelSet {
+        detector: Name,
+        location: Name,
+    },
+    ListFindings {
+        detector: Name,
+    },
+    CreateStack {
+        stack: Name,
+    },
+    DescribeStacks {
+        stack: Name,
+    },
     ConsoleLogin,
     GetAuthorizationToken,
     DescribeAutoScalingInstances,

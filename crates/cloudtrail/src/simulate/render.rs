@@ -27,14 +27,16 @@ fn push_user_agent(out: &mut Vec<u8>, agent: Agent, spec: Spec) {
         Agent::CliV1Al2 => {
             "aws-cli/1.18.147 Python/2.7.18 Linux/4.14.326-245.539.amzn2.x86_64 botocore/1.18.6"
         }
-        Agent::CliV2Mac => "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/",
+        Agent::CliV2Mac => {
+            "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/"
+        }
         Agent::CliV2Kali => {
             "aws-cli/2.13.25 Python/3.11.5 Linux/6.5.0-kali3-amd64 exe/x86_64.kali.2023 prompt/off command/"
         }
         Agent::Boto3 => {
             "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#5.10.213-201.855.amzn2.x86_64 md/arch#x86_64 lang/python#3.9.16 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69"
         }
-        Agent::SsmAgent => "aws-sdk-go/1.44.260 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.1142.0",
+        Agent::Ssm => "aws-sdk-go/1.44.260 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.1142.0",
         Agent::JavaSdk => {
             "aws-sdk-java/2.25.16 Linux/5.10.213-201.855.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/17.0.10+7-LTS Java/17.0.10 vendor/Amazon.com_Inc. md/internal io/sync http/Apache cfg/retry-mode/legacy"
         }
@@ -236,7 +238,13 @@ fn user_identity(obj: &mut Obj<'_>, world: &World, event: &Event) {
                 )
                 .str("accountId", account)
                 .str("accessKeyId", access_key);
-            session_context(&mut id, Some((role_id, &role_arn, role)), *since, *from_console, None);
+            session_context(
+                &mut id,
+                Some((role_id, &role_arn, role)),
+                *since,
+                *from_console,
+                None,
+            );
         }
         Kind::Service { host } => {
             id.str("type", "AWSService").str("invokedBy", host);
@@ -408,9 +416,11 @@ pub(crate) fn record(world: &World, event: &Event, rng: &mut Rng, out: &mut Vec<
         obj.str("vpcEndpointId", world.text(endpoint))
             .str("vpcEndpointAccountId", &account);
     }
-    obj.str("eventCategory", if spec.data { "Data" } else { "Management" });
-    if matches!(event.source, Source::Ip(_) | Source::Endpoint { .. }) && agent != Agent::Console
-    {
+    obj.str(
+        "eventCategory",
+        if spec.data { "Data" } else { "Management" },
+    );
+    if matches!(event.source, Source::Ip(_) | Source::Endpoint { .. }) && agent != Agent::Console {
         let (version, suite) = tls_of(agent);
         let host = host_header(spec, event.call, world, region);
         let mut tls = obj.obj("tlsDetails");
@@ -425,13 +435,7 @@ pub(crate) fn record(world: &World, event: &Event, rng: &mut Rng, out: &mut Vec<
     obj.end();
 }
 
-fn additional_data(
-    obj: &mut Obj<'_>,
-    event: &Event,
-    spec: Spec,
-    agent: Agent,
-    rng: &mut Rng,
-) {
+fn additional_data(obj: &mut Obj<'_>, event: &Event, spec: Spec, agent: Agent, rng: &mut Rng) {
     if event.call == Call::ConsoleLogin {
         let mut data = obj.obj("additionalEventData");
         data.str(
@@ -458,6 +462,9 @@ fn additional_data(
         ids::push_amz_id_2(id, rng);
         id.push(b'"');
     }
-    data.num("bytesTransferredOut", if spec.read_only { 4_326 } else { 0 });
+    data.num(
+        "bytesTransferredOut",
+        if spec.read_only { 4_326 } else { 0 },
+    );
     data.end();
 }

@@ -58,7 +58,12 @@ fn records(dir: &Path) -> Vec<(PathBuf, Value)> {
     for path in files_under(dir) {
         let doc: Value = serde_json::from_slice(&gunzip(&path)).unwrap();
         let object = doc.as_object().unwrap();
-        assert_eq!(object.len(), 1, "only `Records` at the top of {}", path.display());
+        assert_eq!(
+            object.len(),
+            1,
+            "only `Records` at the top of {}",
+            path.display()
+        );
         for record in object["Records"].as_array().unwrap() {
             out.push((path.clone(), record.clone()));
         }
@@ -67,7 +72,10 @@ fn records(dir: &Path) -> Vec<(PathBuf, Value)> {
 }
 
 fn s<'a>(record: &'a Value, pointer: &str) -> &'a str {
-    record.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    record
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or("")
 }
 
 /// Checks one file name against the S3 layout; returns (account, region, stamp).
@@ -118,7 +126,12 @@ fn stamp_time(stamp: &str) -> String {
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files_under(dir)
         .into_iter()
-        .map(|p| (p.strip_prefix(dir).unwrap().to_owned(), fs_err::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.strip_prefix(dir).unwrap().to_owned(),
+                fs_err::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -167,7 +180,9 @@ impl Ranges {
     fn is_ec2_in(&self, ip: &str, region: &str) -> bool {
         let hits = self.lookup(ip);
         hits.iter().any(|(r, s)| r == region && s == "EC2")
-            && hits.iter().all(|(r, s)| r == region && (s == "EC2" || s == "AMAZON"))
+            && hits
+                .iter()
+                .all(|(r, s)| r == region && (s == "EC2" || s == "AMAZON"))
     }
 }
 
@@ -178,7 +193,10 @@ fn workshop_files_follow_the_s3_layout_and_hold_records_of_their_window() {
     assert_eq!(summary.files, files.len() as u64);
     let mut total = 0u64;
     let mut unsorted_files = 0;
-    let gzip_total: u64 = files.iter().map(|p| fs_err::metadata(p).unwrap().len()).sum();
+    let gzip_total: u64 = files
+        .iter()
+        .map(|p| fs_err::metadata(p).unwrap().len())
+        .sum();
     assert_eq!(summary.gzip_bytes, gzip_total);
     for path in &files {
         let (account, region, stamp) = check_layout(dir.path(), path);
@@ -192,7 +210,10 @@ fn workshop_files_follow_the_s3_layout_and_hold_records_of_their_window() {
         for (record, time) in records.iter().zip(&times) {
             assert_eq!(s(record, "/awsRegion"), region);
             assert_eq!(s(record, "/recipientAccountId"), account);
-            assert!(*time < window_end.as_str(), "{time} in file ending {window_end}");
+            assert!(
+                *time < window_end.as_str(),
+                "{time} in file ending {window_end}"
+            );
             assert!(time.len() == 20 && time.ends_with('Z'));
         }
         if times.windows(2).any(|w| w[0] > w[1]) {
@@ -202,13 +223,23 @@ fn workshop_files_follow_the_s3_layout_and_hold_records_of_their_window() {
     }
     assert_eq!(summary.events, total);
     // Records are lightly shuffled inside files, as in real deliveries.
-    assert!(unsorted_files > files.len() / 4, "{unsorted_files} of {}", files.len());
+    assert!(
+        unsorted_files > files.len() / 4,
+        "{unsorted_files} of {}",
+        files.len()
+    );
 }
 
 #[test]
 fn same_seed_same_bytes_whatever_the_thread_count_and_other_seed_differs() {
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let two = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
     let (a, _) = one.install(|| run(Scenario::Workshop, 11));
     let (b, _) = two.install(|| run(Scenario::Workshop, 11));
     let (c, _) = run(Scenario::Workshop, 12);
@@ -240,7 +271,11 @@ fn workshop_attacker_makes_the_thirteen_step_3_calls_with_the_stolen_session() {
     assert_eq!(s(attacker[0], "/eventTime"), facts.attacker_first_seen);
     assert_eq!(s(attacker[12], "/eventTime"), facts.attacker_last_seen);
     // A few seconds apart, strictly in order.
-    assert!(attacker.windows(2).all(|w| s(w[0], "/eventTime") < s(w[1], "/eventTime")));
+    assert!(
+        attacker
+            .windows(2)
+            .all(|w| s(w[0], "/eventTime") < s(w[1], "/eventTime"))
+    );
     for r in &attacker {
         assert_eq!(s(r, "/userIdentity/type"), "AssumedRole");
         assert_eq!(s(r, "/userIdentity/accessKeyId"), facts.attacker_access_key);
@@ -253,7 +288,11 @@ fn workshop_attacker_makes_the_thirteen_step_3_calls_with_the_stolen_session() {
             s(r, "/userIdentity/principalId").split(':').nth(1),
             Some(facts.instance_id.as_str())
         );
-        assert!(s(r, "/userAgent").starts_with("aws-cli/2."), "{}", s(r, "/userAgent"));
+        assert!(
+            s(r, "/userAgent").starts_with("aws-cli/2."),
+            "{}",
+            s(r, "/userAgent")
+        );
         assert!(r.get("invokedBy").is_none() && r.pointer("/userIdentity/invokedBy").is_none());
     }
     for denied in &attacker[..2] {
@@ -264,8 +303,15 @@ fn workshop_attacker_makes_the_thirteen_step_3_calls_with_the_stolen_session() {
     assert!(attacker[2..].iter().all(|r| r.get("errorCode").is_none()));
     assert_eq!(attacker[1]["requestParameters"]["userName"], "Chuck");
     assert_eq!(attacker[11]["requestParameters"]["withDecryption"], true);
-    assert!(attacker[10]["requestParameters"].get("withDecryption").is_none());
-    assert_eq!(attacker[7]["requestParameters"]["tableName"], "GuardDuty-Example-Customer-DB");
+    assert!(
+        attacker[10]["requestParameters"]
+            .get("withDecryption")
+            .is_none()
+    );
+    assert_eq!(
+        attacker[7]["requestParameters"]["tableName"],
+        "GuardDuty-Example-Customer-DB"
+    );
 
     // The instance used the session from its own address before the theft.
     let first_instance_use = all
@@ -302,18 +348,30 @@ fn workshop_record_counts_per_kind() {
     assert_eq!(assume.len(), 4);
     assert_eq!(facts.instance_assume_roles, 4);
     for r in &assume {
-        assert_eq!(r["userIdentity"], serde_json::json!({"type": "AWSService", "invokedBy": "ec2.amazonaws.com"}));
+        assert_eq!(
+            r["userIdentity"],
+            serde_json::json!({"type": "AWSService", "invokedBy": "ec2.amazonaws.com"})
+        );
         assert_eq!(s(r, "/sourceIPAddress"), "ec2.amazonaws.com");
         assert_eq!(s(r, "/userAgent"), "ec2.amazonaws.com");
         assert_eq!(s(r, "/eventSource"), "sts.amazonaws.com");
         assert_eq!(s(r, "/awsRegion"), "us-west-2");
         assert_eq!(s(r, "/requestParameters/roleArn"), facts.role_arn);
-        assert_eq!(s(r, "/requestParameters/roleSessionName"), facts.instance_id);
+        assert_eq!(
+            s(r, "/requestParameters/roleSessionName"),
+            facts.instance_id
+        );
         assert!(s(r, "/responseElements/credentials/accessKeyId").starts_with("ASIA"));
         let expiration = s(r, "/responseElements/credentials/expiration");
         let (date, time) = expiration.rsplit_once(", ").unwrap();
-        assert!(date.len() >= 11 && date.as_bytes()[3] == b' ', "{expiration}");
-        assert!(time.ends_with(" AM") || time.ends_with(" PM"), "{expiration}");
+        assert!(
+            date.len() >= 11 && date.as_bytes()[3] == b' ',
+            "{expiration}"
+        );
+        assert!(
+            time.ends_with(" AM") || time.ends_with(" PM"),
+            "{expiration}"
+        );
         assert_eq!(r["resources"][0]["type"], "AWS::IAM::Role");
         assert_eq!(r["resources"][0]["ARN"], facts.role_arn.as_str());
         assert!(r.get("sharedEventID").is_some());
@@ -332,12 +390,23 @@ fn workshop_record_counts_per_kind() {
     assert_eq!(count(&from_instance), facts.instance_calls);
     let user_data: Vec<&str> = all
         .iter()
-        .filter(|r| from_instance(r) && s(r, "/userIdentity/sessionContext/ec2RoleDelivery") == "1.0")
+        .filter(|r| {
+            from_instance(r) && s(r, "/userIdentity/sessionContext/ec2RoleDelivery") == "1.0"
+        })
         .map(|r| s(r, "/eventName"))
         .collect();
     let mut sorted = user_data.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted, ["CreateThreatIntelSet", "ListDetectors", "PutItem", "PutObject", "PutParameter"]);
+    assert_eq!(
+        sorted,
+        [
+            "CreateThreatIntelSet",
+            "ListDetectors",
+            "PutItem",
+            "PutObject",
+            "PutParameter"
+        ]
+    );
     // SSM calls KMS on the session's behalf twice: to encrypt and to decrypt the SecureString.
     assert_eq!(
         count(&|r| s(r, "/userIdentity/invokedBy") == "ssm.amazonaws.com"
@@ -347,16 +416,30 @@ fn workshop_record_counts_per_kind() {
     );
     // The malicious instance's cron: six calls a minute from minute 5 to the end (145 runs),
     // and the bucket listing ten minutes after each run that has ten minutes left (135).
-    let user_1 = |r: &Value| s(r, "/userIdentity/userName") == "GuardDuty-Example-Compromised-Simulated";
-    assert_eq!(count(&|r| user_1(r) && s(r, "/eventName") != "ListObjects"), 145 * 6);
-    assert_eq!(count(&|r| user_1(r) && s(r, "/eventName") == "ListObjects"), 135);
-    assert!(all.iter().filter(|r| user_1(r)).all(|r| s(r, "/sourceIPAddress") == facts.malicious_ip));
+    let user_1 =
+        |r: &Value| s(r, "/userIdentity/userName") == "GuardDuty-Example-Compromised-Simulated";
     assert_eq!(
-        count(&|r| user_1(r) && s(r, "/eventName") == "CreateUser" && s(r, "/errorCode") == "AccessDenied"),
+        count(&|r| user_1(r) && s(r, "/eventName") != "ListObjects"),
+        145 * 6
+    );
+    assert_eq!(
+        count(&|r| user_1(r) && s(r, "/eventName") == "ListObjects"),
+        135
+    );
+    assert!(
+        all.iter()
+            .filter(|r| user_1(r))
+            .all(|r| s(r, "/sourceIPAddress") == facts.malicious_ip)
+    );
+    assert_eq!(
+        count(&|r| user_1(r)
+            && s(r, "/eventName") == "CreateUser"
+            && s(r, "/errorCode") == "AccessDenied"),
         145
     );
     // Scenario 4's cron starts 20 minutes after launch (minute 24): three calls a minute.
-    let user_2 = |r: &Value| s(r, "/userIdentity/userName") == "GuardDuty-Example-Compromised2-Simulated";
+    let user_2 =
+        |r: &Value| s(r, "/userIdentity/userName") == "GuardDuty-Example-Compromised2-Simulated";
     assert_eq!(count(&user_2), 126 * 3);
     assert_eq!(summary.events as usize, all.len());
 }
@@ -366,8 +449,16 @@ fn workshop_addresses_sit_where_the_scenario_says() {
     let ranges = Ranges::load();
     for seed in [1, 2, 3] {
         let facts = workshop_facts(seed);
-        assert!(ranges.lookup(&facts.attacker_ip).is_empty(), "{}", facts.attacker_ip);
-        assert!(ranges.is_ec2_in(&facts.instance_public_ip, "us-west-2"), "{}", facts.instance_public_ip);
+        assert!(
+            ranges.lookup(&facts.attacker_ip).is_empty(),
+            "{}",
+            facts.attacker_ip
+        );
+        assert!(
+            ranges.is_ec2_in(&facts.instance_public_ip, "us-west-2"),
+            "{}",
+            facts.instance_public_ip
+        );
         assert!(ranges.is_ec2_in(&facts.malicious_ip, "us-west-2"));
         assert_eq!(facts.instance_id.len(), 19);
         assert!(facts.instance_id.starts_with("i-"));
@@ -377,7 +468,8 @@ fn workshop_addresses_sit_where_the_scenario_says() {
 
 /// Records that use instance credentials themselves (not AWS on their behalf).
 fn instance_use(r: &Value) -> bool {
-    r.pointer("/userIdentity/sessionContext/ec2RoleDelivery").is_some()
+    r.pointer("/userIdentity/sessionContext/ec2RoleDelivery")
+        .is_some()
         && r.pointer("/userIdentity/invokedBy").is_none()
         && s(r, "/sourceIPAddress") != "AWS Internal"
         && !s(r, "/sourceIPAddress").ends_with(".amazonaws.com")
@@ -397,7 +489,13 @@ fn bulk_has_exactly_n_events_and_only_the_planted_thefts() {
 
     let ranges = Ranges::load();
     assert_eq!(planted.len(), 5);
-    assert_eq!(planted.iter().filter(|p| p.kind == AttackKind::OutsideAws).count(), 3);
+    assert_eq!(
+        planted
+            .iter()
+            .filter(|p| p.kind == AttackKind::OutsideAws)
+            .count(),
+        3
+    );
     for attack in &planted {
         let session = |r: &Value| {
             s(r, "/userIdentity/arn").ends_with(&format!("/{}", attack.instance_id))
@@ -423,18 +521,23 @@ fn bulk_has_exactly_n_events_and_only_the_planted_thefts() {
     let mut moving: HashSet<String> = HashSet::new();
     let mut alerts: BTreeMap<(String, String), u64> = BTreeMap::new();
     for r in sorted {
-        if matches!(s(r, "/eventName"), "AssociateAddress" | "AttachNetworkInterface") {
+        if matches!(
+            s(r, "/eventName"),
+            "AssociateAddress" | "AttachNetworkInterface"
+        ) {
             moving.insert(s(r, "/requestParameters/instanceId").to_owned());
         }
         if !instance_use(r) || r.get("vpcEndpointId").is_some() {
             continue;
         }
-        let instance = s(r, "/userIdentity/arn").rsplit('/').next().unwrap().to_owned();
+        let instance = s(r, "/userIdentity/arn")
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
         let ip = s(r, "/sourceIPAddress").to_owned();
         let ips = bound.entry(instance.clone()).or_default();
-        if ips.is_empty() || ips.contains(&ip) {
-            ips.insert(ip);
-        } else if moving.remove(&instance) {
+        if ips.is_empty() || ips.contains(&ip) || moving.remove(&instance) {
             ips.insert(ip);
         } else {
             *alerts.entry((instance, ip)).or_default() += 1;
@@ -455,9 +558,15 @@ fn bulk_mixes_the_traffic_kinds_it_promises() {
     let accounts: HashSet<&str> = all.iter().map(|r| s(r, "/recipientAccountId")).collect();
     assert_eq!(accounts.len(), 3);
     let regions: HashSet<&str> = all.iter().map(|r| s(r, "/awsRegion")).collect();
-    assert_eq!(regions, HashSet::from(["us-east-1", "us-west-2", "eu-west-1"]));
+    assert_eq!(
+        regions,
+        HashSet::from(["us-east-1", "us-west-2", "eu-west-1"])
+    );
     // Each kind of source the detector must tell apart is present.
-    assert!(count(&|r| r.get("vpcEndpointId").is_some() && r.get("vpcEndpointAccountId").is_some()) > 100);
+    assert!(
+        count(&|r| r.get("vpcEndpointId").is_some() && r.get("vpcEndpointAccountId").is_some())
+            > 100
+    );
     assert!(count(&|r| instance_use(r) && s(r, "/sourceIPAddress").contains(':')) > 0);
     assert!(count(&|r| s(r, "/sourceIPAddress") == "AWS Internal") > 0);
     assert!(count(&|r| s(r, "/userIdentity/invokedBy") == "s3.amazonaws.com") > 100);
@@ -465,8 +574,16 @@ fn bulk_mixes_the_traffic_kinds_it_promises() {
     assert!(count(&|r| s(r, "/sessionCredentialFromConsole") == "true") > 100);
     // Two console users per account sign in once; two Lambda functions per account start once.
     assert_eq!(count(&|r| s(r, "/eventType") == "AwsConsoleSignIn"), 6);
-    assert_eq!(count(&|r| s(r, "/eventName") == "AssumeRole" && s(r, "/userIdentity/invokedBy") == "lambda.amazonaws.com"), 6);
-    assert!(count(&|r| s(r, "/eventName") == "AssumeRole" && s(r, "/userIdentity/invokedBy") == "ec2.amazonaws.com") > 0);
+    assert_eq!(
+        count(&|r| s(r, "/eventName") == "AssumeRole"
+            && s(r, "/userIdentity/invokedBy") == "lambda.amazonaws.com"),
+        6
+    );
+    assert!(
+        count(&|r| s(r, "/eventName") == "AssumeRole"
+            && s(r, "/userIdentity/invokedBy") == "ec2.amazonaws.com")
+            > 0
+    );
     assert!(count(&|r| s(r, "/eventName") == "AssociateAddress") >= 1);
     assert!(count(&|r| s(r, "/eventName") == "AttachNetworkInterface") >= 1);
     assert!(count(&|r| s(r, "/eventCategory") == "Data") > 1_000);
@@ -477,9 +594,15 @@ fn bulk_mixes_the_traffic_kinds_it_promises() {
         .collect();
     assert!(instance_sessions.len() >= 12);
     // Records average about 1.6 KB, as real CloudTrail records do.
-    let bytes: usize = all.iter().map(|r| serde_json::to_vec(r).unwrap().len()).sum();
+    let bytes: usize = all
+        .iter()
+        .map(|r| serde_json::to_vec(r).unwrap().len())
+        .sum();
     let average = bytes / all.len();
-    assert!((1_200..2_000).contains(&average), "{average} bytes per record");
+    assert!(
+        (1_200..2_000).contains(&average),
+        "{average} bytes per record"
+    );
 }
 
 #[test]
@@ -494,9 +617,19 @@ fn bulk_refuses_too_few_events() {
 #[test]
 fn zz_dump() {
     let _ = std::fs::remove_dir_all("/tmp/simdump");
-    let options = Options { scenario: Scenario::Workshop, out: "/tmp/simdump".into(), seed: 7, start: None };
+    let options = Options {
+        scenario: Scenario::Workshop,
+        out: "/tmp/simdump".into(),
+        seed: 7,
+        start: None,
+    };
     simulate(&options).unwrap();
     let _ = std::fs::remove_dir_all("/tmp/simdump-bulk");
-    let options = Options { scenario: Scenario::Bulk { events: 20_000 }, out: "/tmp/simdump-bulk".into(), seed: 7, start: None };
+    let options = Options {
+        scenario: Scenario::Bulk { events: 20_000 },
+        out: "/tmp/simdump-bulk".into(),
+        seed: 7,
+        start: None,
+    };
     simulate(&options).unwrap();
 }

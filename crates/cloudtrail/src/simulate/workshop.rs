@@ -222,7 +222,10 @@ fn alias(world: &mut World, of: u32, delivery: &'static str, agent: Agent) -> u3
     world.principal(0, kind, agent)
 }
 
-#[expect(clippy::too_many_lines, reason = "the scenario's script, read top to bottom")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "the scenario's script, read top to bottom"
+)]
 fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     let mut rng = Rng::derive(seed, 0x5743_4b53);
     let mut addrs = Addresses::default();
@@ -243,9 +246,15 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     };
     let admin_login = world.principal(0, admin_kind.clone(), Agent::Browser);
     let admin = world.principal(0, admin_kind, Agent::Console);
-    let ec2 = world.principal(0, Kind::Service { host: "ec2.amazonaws.com" }, Agent::Console);
+    let ec2 = world.principal(
+        0,
+        Kind::Service {
+            host: "ec2.amazonaws.com",
+        },
+        Agent::Console,
+    );
     let victim = instance(&mut world, &mut rng, &mut addrs, ROLE);
-    let ssm_agent = alias(&mut world, victim, "2.0", Agent::SsmAgent);
+    let ssm_agent = alias(&mut world, victim, "2.0", Agent::Ssm);
     let attacker = alias(&mut world, victim, "1.0", Agent::CliV2Mac);
     let others: Vec<u32> = (0..3)
         .map(|_| instance(&mut world, &mut rng, &mut addrs, ""))
@@ -286,21 +295,70 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     // The learner signs in and launches the stack.
     t.add(0, global, admin_login, from_laptop, Call::ConsoleLogin);
     t.add(40, REGION, admin, from_laptop, Call::ListDetectors);
-    t.add(90, REGION, admin, from_laptop, Call::CreateStack { stack: n.stack });
+    t.add(
+        90,
+        REGION,
+        admin,
+        from_laptop,
+        Call::CreateStack { stack: n.stack },
+    );
     // CloudFormation creates the resources with the learner's credentials.
     let cfn: [(i64, Region, Call); 16] = [
         (100, global, Call::CreateRole { role: n.role }),
         (102, global, Call::CreateUser { user: n.user_1 }),
-        (104, global, Call::PutRolePolicy { role: n.role, policy: n.policy }),
-        (105, REGION, Call::CreateBucket { bucket: n.threat_bucket }),
+        (
+            104,
+            global,
+            Call::PutRolePolicy {
+                role: n.role,
+                policy: n.policy,
+            },
+        ),
+        (
+            105,
+            REGION,
+            Call::CreateBucket {
+                bucket: n.threat_bucket,
+            },
+        ),
         (106, global, Call::CreateUser { user: n.user_2 }),
-        (106, REGION, Call::CreateBucket { bucket: n.log_bucket }),
+        (
+            106,
+            REGION,
+            Call::CreateBucket {
+                bucket: n.log_bucket,
+            },
+        ),
         (107, REGION, Call::CreateTable { table: n.table }),
-        (108, global, Call::CreateInstanceProfile { profile: n.profile }),
-        (108, REGION, Call::CreateBucket { bucket: n.finance_bucket }),
-        (109, REGION, Call::PutParameter { name: n.parameter, secure: false }),
+        (
+            108,
+            global,
+            Call::CreateInstanceProfile { profile: n.profile },
+        ),
+        (
+            108,
+            REGION,
+            Call::CreateBucket {
+                bucket: n.finance_bucket,
+            },
+        ),
+        (
+            109,
+            REGION,
+            Call::PutParameter {
+                name: n.parameter,
+                secure: false,
+            },
+        ),
         (110, global, Call::CreateAccessKey { user: n.user_1 }),
-        (112, global, Call::AddRoleToInstanceProfile { profile: n.profile, role: n.role }),
+        (
+            112,
+            global,
+            Call::AddRoleToInstanceProfile {
+                profile: n.profile,
+                role: n.role,
+            },
+        ),
         (114, global, Call::CreateAccessKey { user: n.user_2 }),
         (
             120,
@@ -310,7 +368,14 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
                 ip: malicious_ip,
             },
         ),
-        (180, REGION, Call::RunInstances { instance: victim, profile: n.profile }),
+        (
+            180,
+            REGION,
+            Call::RunInstances {
+                instance: victim,
+                profile: n.profile,
+            },
+        ),
         (
             195,
             REGION,
@@ -354,29 +419,71 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
         cred_times
             .iter()
             .zip(&creds)
-            .filter(|(issued, _)| **issued <= at)
-            .map(|(_, cred)| *cred)
-            .last()
-            .unwrap_or(0)
+            .rev()
+            .find(|(issued, _)| **issued <= at)
+            .map_or(0, |(_, cred)| *cred)
     };
 
     let from_instance = Source::Ip(IpAddr::V4(instance_ip));
     let mut instance_calls = 0usize;
     // User data, with the role's credentials fetched over IMDSv1.
     let user_data = [
-        (245, Call::PutObject { bucket: n.threat_bucket, key: n.threat_key }),
+        (
+            245,
+            Call::PutObject {
+                bucket: n.threat_bucket,
+                key: n.threat_key,
+            },
+        ),
         (249, Call::ListDetectors),
-        (251, Call::CreateThreatIntelSet { detector: n.detector, location: n.threat_location }),
-        (254, Call::PutParameter { name: n.parameter, secure: true }),
-        (257, Call::PutItem { table: n.table, key: n.item }),
+        (
+            251,
+            Call::CreateThreatIntelSet {
+                detector: n.detector,
+                location: n.threat_location,
+            },
+        ),
+        (
+            254,
+            Call::PutParameter {
+                name: n.parameter,
+                secure: true,
+            },
+        ),
+        (
+            257,
+            Call::PutItem {
+                table: n.table,
+                key: n.item,
+            },
+        ),
     ];
     for (at, call) in user_data {
-        t.add_with(at, REGION, victim, cred_at(at), from_instance, call, Outcome::Ok);
+        t.add_with(
+            at,
+            REGION,
+            victim,
+            cred_at(at),
+            from_instance,
+            call,
+            Outcome::Ok,
+        );
         instance_calls += 1;
     }
     // SSM encrypts the SecureString with KMS on the instance's behalf.
-    let kms_encrypt = Call::KmsEncrypt { key: n.kms_key, context: n.kms_context };
-    t.add_with(254, REGION, victim, cred_at(254), Source::OnBehalf("ssm.amazonaws.com"), kms_encrypt, Outcome::Ok);
+    let kms_encrypt = Call::KmsEncrypt {
+        key: n.kms_key,
+        context: n.kms_context,
+    };
+    t.add_with(
+        254,
+        REGION,
+        victim,
+        cred_at(254),
+        Source::OnBehalf("ssm.amazonaws.com"),
+        kms_encrypt,
+        Outcome::Ok,
+    );
     // The SSM agent checks in every five minutes and asks for associations every ten.
     let mut at = 230;
     let mut beat = 0;
@@ -386,7 +493,15 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
         } else {
             Call::ListInstanceAssociations
         };
-        t.add_with(at, REGION, ssm_agent, cred_at(at), from_instance, call, Outcome::Ok);
+        t.add_with(
+            at,
+            REGION,
+            ssm_agent,
+            cred_at(at),
+            from_instance,
+            call,
+            Outcome::Ok,
+        );
         instance_calls += 1;
         beat += 1;
         at += 300 + rng.between(0, 20);
@@ -398,19 +513,50 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     while minute + 8 < end {
         let run: [(i64, Region, Call, Outcome); 6] = [
             (1, global, Call::GetUser, Outcome::Denied),
-            (2, global, Call::CreateUser { user: n.sarah }, Outcome::Denied),
+            (
+                2,
+                global,
+                Call::CreateUser { user: n.sarah },
+                Outcome::Denied,
+            ),
             (4, REGION, Call::ListTables, Outcome::Denied),
             (5, REGION, Call::ListBuckets, Outcome::Denied),
             (7, REGION, Call::DescribeParameters, Outcome::Ok),
-            (8, REGION, Call::GetParameters { name: n.parameter, decrypt: false }, Outcome::Ok),
+            (
+                8,
+                REGION,
+                Call::GetParameters {
+                    name: n.parameter,
+                    decrypt: false,
+                },
+                Outcome::Ok,
+            ),
         ];
         for (offset, region, call, outcome) in run {
-            t.add_with(minute + offset, region, user_1, 0, from_malicious, call, outcome);
+            t.add_with(
+                minute + offset,
+                region,
+                user_1,
+                0,
+                from_malicious,
+                call,
+                outcome,
+            );
         }
         // `sleep 10m`, then the listing of the finance bucket.
         if minute + 609 < end {
-            let call = Call::ListObjects { bucket: n.finance_bucket };
-            t.add_with(minute + 609, REGION, user_1, 0, from_malicious, call, Outcome::Denied);
+            let call = Call::ListObjects {
+                bucket: n.finance_bucket,
+            };
+            t.add_with(
+                minute + 609,
+                REGION,
+                user_1,
+                0,
+                from_malicious,
+                call,
+                Outcome::Denied,
+            );
         }
         minute += 60;
     }
@@ -421,11 +567,31 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     while minute + 5 < end {
         let run: [(i64, Call, Outcome); 3] = [
             (1, Call::ListBuckets, Outcome::Denied),
-            (3, Call::DeletePublicAccessBlock { bucket: n.finance_bucket }, Outcome::Ok),
-            (5, Call::PutBucketLogging { bucket: n.finance_bucket }, Outcome::Ok),
+            (
+                3,
+                Call::DeletePublicAccessBlock {
+                    bucket: n.finance_bucket,
+                },
+                Outcome::Ok,
+            ),
+            (
+                5,
+                Call::PutBucketLogging {
+                    bucket: n.finance_bucket,
+                },
+                Outcome::Ok,
+            ),
         ];
         for (offset, call, outcome) in run {
-            t.add_with(minute + offset, REGION, user_2, 0, from_instance_2, call, outcome);
+            t.add_with(
+                minute + offset,
+                REGION,
+                user_2,
+                0,
+                from_instance_2,
+                call,
+                outcome,
+            );
         }
         minute += 60;
     }
@@ -434,20 +600,46 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     let mut at = 600;
     while at < end {
         let call = Call::DescribeInstances { instance: None };
-        t.add(at, REGION, guardduty, Source::OnBehalf("guardduty.amazonaws.com"), call);
+        t.add(
+            at,
+            REGION,
+            guardduty,
+            Source::OnBehalf("guardduty.amazonaws.com"),
+            call,
+        );
         at += 900 + rng.between(0, 60);
     }
     // The learner watches the GuardDuty and EC2 consoles.
     let mut at = 420;
     while at < end {
-        t.add(at, REGION, admin, from_laptop, Call::ListFindings { detector: n.detector });
-        t.add(at + 7, REGION, admin, from_laptop, Call::DescribeInstances { instance: None });
+        t.add(
+            at,
+            REGION,
+            admin,
+            from_laptop,
+            Call::ListFindings {
+                detector: n.detector,
+            },
+        );
+        t.add(
+            at + 7,
+            REGION,
+            admin,
+            from_laptop,
+            Call::DescribeInstances { instance: None },
+        );
         at += 600 + rng.between(0, 120);
     }
 
     // Step 1: the learner opens Session Manager on the instance and reads IMDSv1.
     let attack = ATTACK_AT + rng.between(0, 300);
-    t.add(attack - 150, REGION, admin, from_laptop, Call::StartSession { instance: victim });
+    t.add(
+        attack - 150,
+        REGION,
+        admin,
+        from_laptop,
+        Call::StartSession { instance: victim },
+    );
     let stolen = cred_at(attack - 140);
     // Step 3: the calls with profile `badbob`.
     let script: [(Region, Call, Outcome); 13] = [
@@ -456,14 +648,39 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
         (REGION, Call::ListTables, Outcome::Ok),
         (REGION, Call::DescribeTable { table: n.table }, Outcome::Ok),
         (REGION, Call::Scan { table: n.table }, Outcome::Ok),
-        (REGION, Call::PutItem { table: n.table, key: n.item }, Outcome::Ok),
+        (
+            REGION,
+            Call::PutItem {
+                table: n.table,
+                key: n.item,
+            },
+            Outcome::Ok,
+        ),
         (REGION, Call::Scan { table: n.table }, Outcome::Ok),
         (REGION, Call::DeleteTable { table: n.table }, Outcome::Ok),
         (REGION, Call::ListTables, Outcome::Ok),
         (REGION, Call::DescribeParameters, Outcome::Ok),
-        (REGION, Call::GetParameters { name: n.parameter, decrypt: false }, Outcome::Ok),
-        (REGION, Call::GetParameters { name: n.parameter, decrypt: true }, Outcome::Ok),
-        (REGION, Call::DeleteParameter { name: n.parameter }, Outcome::Ok),
+        (
+            REGION,
+            Call::GetParameters {
+                name: n.parameter,
+                decrypt: false,
+            },
+            Outcome::Ok,
+        ),
+        (
+            REGION,
+            Call::GetParameters {
+                name: n.parameter,
+                decrypt: true,
+            },
+            Outcome::Ok,
+        ),
+        (
+            REGION,
+            Call::DeleteParameter { name: n.parameter },
+            Outcome::Ok,
+        ),
     ];
     let mut at = attack;
     let mut first = None;
@@ -474,7 +691,10 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
         last = at;
         if let Call::GetParameters { decrypt: true, .. } = call {
             // SSM decrypts the SecureString with KMS on the caller's behalf.
-            let decrypt = Call::KmsDecrypt { key: n.kms_key, context: n.kms_context };
+            let decrypt = Call::KmsDecrypt {
+                key: n.kms_key,
+                context: n.kms_context,
+            };
             let ssm = Source::OnBehalf("ssm.amazonaws.com");
             t.add_with(at, REGION, attacker, stolen, ssm, decrypt, Outcome::Ok);
         }

@@ -140,11 +140,8 @@ impl AwsIpRanges {
         let names = interner.names;
         // Group by CIDR, preferred service first; the sort is stable, so equal entries keep
         // file order.
-        entries.sort_by(|a, b| {
-            a.prefix
-                .cmp(&b.prefix)
-                .then_with(|| service_rank(&names, a).cmp(&service_rank(&names, b)))
-        });
+        let ranks = service_ranks(&names);
+        entries.sort_by_key(|e| (e.prefix, ranks.get(e.service as usize).copied()));
         let table = PrefixTable::build(
             (0u32..)
                 .zip(&entries)
@@ -230,15 +227,23 @@ impl AwsIpRanges {
     }
 }
 
-/// Sort key placing the most specific service of a prefix first.
-fn service_rank<'a>(names: &'a [Box<str>], entry: &Entry) -> (u8, &'a str) {
-    let service = names.get(entry.service as usize).map_or("", |n| n);
-    let class = match service {
+/// For each interned name, its rank as a service: `EC2` first, then the other services in
+/// alphabetical order, `AMAZON` (the superset) last.
+fn service_ranks(names: &[Box<str>]) -> Vec<u32> {
+    let class = |name: &str| match name {
         EC2 => 0,
         AMAZON => 2,
         _ => 1,
     };
-    (class, service)
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by_key(|&id| names.get(id).map(|n| (class(n), n)));
+    let mut ranks = vec![0; names.len()];
+    for (rank, id) in (0u32..).zip(order) {
+        if let Some(slot) = ranks.get_mut(id) {
+            *slot = rank;
+        }
+    }
+    ranks
 }
 
 #[derive(Default)]

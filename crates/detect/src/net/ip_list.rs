@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ipnet::IpNet;
 
-use super::prefix_table::{PrefixTable, parse_net};
+use super::prefix_table::{PrefixTable, normalise, parse_net};
 use super::{ListError, NetError};
 
 /// A GuardDuty trusted or threat IP list: IPv4/IPv6 addresses and CIDRs, one per line.
@@ -63,16 +63,15 @@ impl IpList {
         Self::from_entries(name, networks.into_iter().zip(1..).collect())
     }
 
-    fn from_entries(name: &str, entries: Vec<(IpNet, usize)>) -> Self {
+    fn from_entries(name: &str, mut entries: Vec<(IpNet, usize)>) -> Self {
+        for (net, _) in &mut entries {
+            *net = normalise(*net);
+        }
         let table = PrefixTable::build(
             (0u32..)
                 .zip(&entries)
                 .map(|(index, &(net, _))| (net, index)),
         );
-        let entries = entries
-            .into_iter()
-            .map(|(net, line)| (super::prefix_table::normalise(net), line))
-            .collect();
         Self {
             name: name.to_owned(),
             entries,

@@ -23,19 +23,28 @@ impl ActionPattern {
         }
         let lower = text.to_lowercase();
         let Some((service, name)) = lower.split_once(':') else {
-            return Err(format!("action `{text}` is not of the form `service:action`"));
+            return Err(format!(
+                "action `{text}` is not of the form `service:action`"
+            ));
         };
         let wild = |s: &str| s.contains(['*', '?']);
         if !wild(name) || wild(service) {
             return Ok(Self::Exact(lower.into()));
         }
-        if let Some(prefix) = name.strip_suffix('*') {
-            if !wild(prefix) {
-                return Ok(Self::Prefix(lower[..lower.len() - 1].into()));
-            }
+        if let Some(prefix) = name.strip_suffix('*')
+            && !wild(prefix)
+        {
+            return Ok(Self::Prefix(lower[..lower.len() - 1].into()));
         }
-        let syntax = Syntax { wildcards: true, variables: false, fold: false };
-        Ok(Self::Glob { service: format!("{service}:").into(), name: Glob::compile(name, syntax) })
+        let syntax = Syntax {
+            wildcards: true,
+            variables: false,
+            fold: false,
+        };
+        Ok(Self::Glob {
+            service: format!("{service}:").into(),
+            name: Glob::compile(name, syntax),
+        })
     }
 
     /// Whether the lower-cased `action` matches.
@@ -46,7 +55,7 @@ impl ActionPattern {
             Self::Prefix(p) => action.starts_with(&**p),
             Self::Glob { service, name } => action
                 .strip_prefix(&**service)
-                .is_some_and(|rest| name.matches(rest, &NoVariables) == Some(true)),
+                .is_some_and(|rest| name.matches(rest, &NoVariables)),
         }
     }
 }
@@ -54,7 +63,7 @@ impl ActionPattern {
 struct NoVariables;
 
 impl crate::glob::Resolve for NoVariables {
-    fn resolve(&self, _key: &str) -> Option<&str> {
+    fn resolve(&self, _hash: u64, _key: &str) -> Option<&str> {
         None
     }
 }
@@ -64,7 +73,9 @@ mod tests {
     use super::*;
 
     fn m(p: &str, a: &str) -> bool {
-        ActionPattern::compile(p).unwrap().matches(&a.to_lowercase())
+        ActionPattern::compile(p)
+            .unwrap()
+            .matches(&a.to_lowercase())
     }
 
     #[test]

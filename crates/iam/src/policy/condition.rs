@@ -11,6 +11,8 @@
 //! values) is false, negated or not; a request value that is not of the operator's type
 //! (not a number, date or IP address, or not base64) makes the condition false, negated or not.
 
+use std::borrow::Cow;
+
 use crate::arn::ArnPattern;
 use crate::glob::{Glob, Syntax};
 use crate::request::{Entry, Request, Value};
@@ -63,6 +65,7 @@ enum Values {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Condition {
     key: Box<str>,
+    hash: u64,
     mode: SetMode,
     negated: bool,
     if_exists: bool,
@@ -108,7 +111,7 @@ impl Condition {
     pub(crate) fn compile(
         operator: &str,
         key: &str,
-        values: &[String],
+        values: &[Cow<'_, str>],
         variables: bool,
     ) -> Result<Self, CompileError> {
         let (mode, rest) = if let Some(r) = operator.strip_prefix("ForAllValues:") {
@@ -133,7 +136,11 @@ impl Condition {
         }
         let negated = base.contains("Not");
         let string = |wildcards: bool, fold: bool| {
-            let syntax = Syntax { wildcards, variables, fold };
+            let syntax = Syntax {
+                wildcards,
+                variables,
+                fold,
+            };
             Values::String(values.iter().map(|v| Glob::compile(v, syntax)).collect())
         };
         let cmp = if base.ends_with("LessThan") {
@@ -174,7 +181,16 @@ impl Condition {
             "Bool" => Values::Bool(
                 values
                     .iter()
-                    .map(|v| Glob::compile(v, Syntax { wildcards: false, variables, fold: true }))
+                    .map(|v| {
+                        Glob::compile(
+                            v,
+                            Syntax {
+                                wildcards: false,
+                                variables,
+                                fold: true,
+                            },
+                        )
+                    })
                     .collect(),
             ),
             "BinaryEquals" => Values::Binary(
@@ -186,7 +202,9 @@ impl Condition {
             "IpAddress" | "NotIpAddress" => Values::Ip(
                 values
                     .iter()
-                    .map(|v| Cidr::parse(v).ok_or_else(|| format!("`{v}` is not an IP address or CIDR")))
+                    .map(|v| {
+                        Cidr::parse(v).ok_or_else(|| format!("`{v}` is not an IP address or CIDR"))
+                    })
                     .collect::<Result<_, _>>()?,
             ),
             "Null" => Values::Null(
@@ -199,17 +217,31 @@ impl Condition {
                     })
                     .collect::<Result<_, _>>()?,
             ),
-            _ => Values::Arn(values.iter().map(|v| ArnPattern::compile(v, variables)).collect()),
+            _ => Values::Arn(
+                values
+                    .iter()
+                    .map(|v| ArnPattern::compile(v, variables))
+                    .collect(),
+            ),
         };
-        Ok(Self { key: key.to_lowercase().into_boxed_str(), mode, negated, if_exists, values: compiled })
+        let key = key.to_lowercase();
+        let hash = crate::request::key_hash(&key);
+        Ok(Self {
+            key: key.into_boxed_str(),
+            hash,
+            mode,
+            negated,
+            if_exists,
+            values: compiled,
+        })
     }
 
     /// Whether the condition holds for the request.
     pub(crate) fn holds(&self, request: &Request) -> bool {
-        let entry = request.context().get(&self.key);
+        let entry = request.context().get_hashed(self.hash, &self.key);
         if let Values::Null(expect) = &self.values {
             let absent = entry.is_none_or(|e| e.values.is_empty());
-            return expect.iter().any(|e| *e == absent);
+            return expect.contains(&absent);
         }
         let Some(entry) = entry.filter(|e| !is_empty_set(e, self.mode)) else {
             return self.if_exists
@@ -233,11 +265,9 @@ impl Condition {
     fn test(&self, value: &Value, request: &Request) -> bool {
         let any = match &self.values {
             Values::String(globs) | Values::Bool(globs) => {
-                globs.iter().any(|g| g.matches(&value.raw, request) == Some(true))
+                globs.iter().any(|g| g.matches(&value.raw, request))
             }
-            Values::Arn(patterns) => {
-                patterns.iter().any(|p| p.matches(&value.raw, request) == Some(true))
-            }
+            Values::Arn(patterns) => patterns.iter().any(|p| p.matches(&value.raw, request)),
             Values::Numeric(cmp, numbers) => match value.number {
                 Some(n) => numbers.iter().any(|p| cmp.test(&n, p)),
                 None => return false,
@@ -251,7 +281,7 @@ impl Condition {
                 None => return false,
             },
             Values::Binary(blobs) => match base64::decode(&value.raw) {
-                Some(bytes) => blobs.iter().any(|b| *b == bytes),
+                Some(bytes) => blobs.contains(&bytes),
                 None => return false,
             },
             Values::Null(_) => false,
@@ -265,6 +295,9 @@ impl Condition {
 fn is_empty_set(entry: &Entry, mode: SetMode) -> bool {
     match mode {
         SetMode::Single => false,
-        _ => entry.values.is_empty() || (entry.values.len() == 1 && entry.values.iter().all(|v| v.raw.is_empty())),
+        _ => {
+            entry.values.is_empty()
+                || (entry.values.len() == 1 && entry.values.iter().all(|v| v.raw.is_empty()))
+        }
     }
 }

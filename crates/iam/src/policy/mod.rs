@@ -66,14 +66,17 @@ impl Policy {
         let json = if trimmed.starts_with('{') {
             text
         } else {
-            decoded = crate::values::percent::decode(text)
-                .ok_or_else(|| PolicyError::Encoding { policy: name.to_owned() })?;
+            decoded =
+                crate::values::percent::decode(text).ok_or_else(|| PolicyError::Encoding {
+                    policy: name.to_owned(),
+                })?;
             &decoded
         };
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| PolicyError::Json {
-            policy: name.to_owned(),
-            message: e.to_string(),
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| PolicyError::Json {
+                policy: name.to_owned(),
+                message: e.to_string(),
+            })?;
         Self::from_json(name, &value)
     }
 
@@ -162,7 +165,7 @@ impl Statement {
             // An entry whose variable has no value matches nothing (user guide,
             // `reference_policies_variables`), for `Resource` and `NotResource` alike.
             let resource = request.resource();
-            let hit = resources.items.iter().any(|p| p.matches(resource, request) == Some(true));
+            let hit = resources.items.iter().any(|p| p.matches(resource, request));
             if hit == resources.negated {
                 return false;
             }
@@ -174,7 +177,9 @@ impl Statement {
     /// caller (`None`: it does not name the caller, or the statement has no such element).
     #[must_use]
     pub fn grant(&self, request: &Request) -> Option<Grant> {
-        self.principal.as_ref().and_then(|p| p.grant(request.principal()))
+        self.principal
+            .as_ref()
+            .and_then(|p| p.grant(request.principal()))
     }
 
     /// Whether the statement has a `Principal` or `NotPrincipal` element.

@@ -103,11 +103,13 @@ impl PrincipalMatcher {
         }
         let listed = |id: &str| self.entries.iter().any(|e| e.lists(id));
         let exempt = match caller.kind() {
-            PrincipalKind::Anonymous => self.entries.iter().any(|e| *e == Entry::Everyone),
-            PrincipalKind::Service | PrincipalKind::Other | PrincipalKind::Root => listed(caller.id()),
+            PrincipalKind::Anonymous => self.entries.contains(&Entry::Everyone),
+            PrincipalKind::Service | PrincipalKind::Other | PrincipalKind::Root => {
+                listed(caller.id())
+            }
             _ => {
                 listed(caller.id())
-                    && caller.role_arn().is_none_or(|r| listed(r))
+                    && caller.role_arn().is_none_or(listed)
                     && caller.account_root().is_none_or(|a| listed(&a))
             }
         };

@@ -51,7 +51,9 @@ pub(super) struct Index {
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn account_of(arn: &str) -> String {
@@ -64,20 +66,22 @@ fn inline(v: &Value, key: &str, path: &str) -> Result<Vec<Policy>, SnapshotError
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let name = p
-                .get("PolicyName")
-                .and_then(Value::as_str)
-                .ok_or_else(|| format_error(format!("{path}.{key}[{i}]"), "missing `PolicyName`"))?;
-            let doc = p
-                .get("PolicyDocument")
-                .ok_or_else(|| format_error(format!("{path}.{key}[{i}]"), "missing `PolicyDocument`"))?;
+            let name = p.get("PolicyName").and_then(Value::as_str).ok_or_else(|| {
+                format_error(format!("{path}.{key}[{i}]"), "missing `PolicyName`")
+            })?;
+            let doc = p.get("PolicyDocument").ok_or_else(|| {
+                format_error(format!("{path}.{key}[{i}]"), "missing `PolicyDocument`")
+            })?;
             Ok(Policy::from_json(name, doc)?)
         })
         .collect()
 }
 
 fn attached(v: &Value) -> Vec<String> {
-    list(v, "AttachedManagedPolicies").iter().map(|p| str_field(p, "PolicyArn").to_owned()).collect()
+    list(v, "AttachedManagedPolicies")
+        .iter()
+        .map(|p| str_field(p, "PolicyArn").to_owned())
+        .collect()
 }
 
 fn boundary(v: &Value) -> Option<String> {
@@ -90,7 +94,12 @@ fn boundary(v: &Value) -> Option<String> {
 fn tags(v: &Value) -> Vec<(String, String)> {
     list(v, "Tags")
         .iter()
-        .map(|t| (str_field(t, "Key").to_owned(), str_field(t, "Value").to_owned()))
+        .map(|t| {
+            (
+                str_field(t, "Key").to_owned(),
+                str_field(t, "Value").to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -129,7 +138,9 @@ impl Index {
         let mut index = Self::default();
         for (i, role) in list(raw, "RoleDetailList").iter().enumerate() {
             let entry = RoleEntry::build(role, i)?;
-            index.roles.insert(str_field(role, "RoleName").to_owned(), entry);
+            index
+                .roles
+                .insert(str_field(role, "RoleName").to_owned(), entry);
         }
         for (i, user) in list(raw, "UserDetailList").iter().enumerate() {
             let arn = str_field(user, "Arn").to_owned();
@@ -138,19 +149,27 @@ impl Index {
                 id: str_field(user, "UserId").to_owned(),
                 inline: inline(user, "UserPolicyList", &format!("UserDetailList[{i}]"))?,
                 managed: attached(user),
-                groups: list(user, "GroupList").iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                groups: list(user, "GroupList")
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
                 boundary: boundary(user),
                 tags: tags(user),
                 arn,
             };
-            index.users.insert(str_field(user, "UserName").to_owned(), entry);
+            index
+                .users
+                .insert(str_field(user, "UserName").to_owned(), entry);
         }
         for (i, group) in list(raw, "GroupDetailList").iter().enumerate() {
             let entry = GroupEntry {
                 inline: inline(group, "GroupPolicyList", &format!("GroupDetailList[{i}]"))?,
                 managed: attached(group),
             };
-            index.groups.insert(str_field(group, "GroupName").to_owned(), entry);
+            index
+                .groups
+                .insert(str_field(group, "GroupName").to_owned(), entry);
         }
         for (i, policy) in list(raw, "Policies").iter().enumerate() {
             let versions = list(policy, "PolicyVersionList");
@@ -158,18 +177,30 @@ impl Index {
             let default = versions
                 .iter()
                 .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true))
-                .or_else(|| versions.iter().find(|v| str_field(v, "VersionId") == default_id));
+                .or_else(|| {
+                    versions
+                        .iter()
+                        .find(|v| str_field(v, "VersionId") == default_id)
+                });
             let Some(doc) = default.and_then(|v| v.get("Document")) else {
-                return Err(format_error(format!("Policies[{i}]"), "no default policy version"));
+                return Err(format_error(
+                    format!("Policies[{i}]"),
+                    "no default policy version",
+                ));
             };
             let compiled = Policy::from_json(str_field(policy, "PolicyName"), doc)?;
-            index.managed.insert(str_field(policy, "Arn").to_owned(), compiled);
+            index
+                .managed
+                .insert(str_field(policy, "Arn").to_owned(), compiled);
         }
         Ok(index)
     }
 
     /// The compiled managed policies among `arns` (unknown ones are skipped).
-    pub(super) fn managed_policies<'a>(&'a self, arns: &'a [String]) -> impl Iterator<Item = Policy> + 'a {
+    pub(super) fn managed_policies<'a>(
+        &'a self,
+        arns: &'a [String],
+    ) -> impl Iterator<Item = Policy> + 'a {
         arns.iter().filter_map(|a| self.managed.get(a)).cloned()
     }
 
@@ -179,9 +210,16 @@ impl Index {
             .roles
             .values()
             .flat_map(|r| r.managed.iter().chain(&r.boundary))
-            .chain(self.users.values().flat_map(|u| u.managed.iter().chain(&u.boundary)))
+            .chain(
+                self.users
+                    .values()
+                    .flat_map(|u| u.managed.iter().chain(&u.boundary)),
+            )
             .chain(self.groups.values().flat_map(|g| g.managed.iter()));
-        let mut missing: Vec<&str> = attached.filter(|a| !self.managed.contains_key(*a)).map(String::as_str).collect();
+        let mut missing: Vec<&str> = attached
+            .filter(|a| !self.managed.contains_key(*a))
+            .map(String::as_str)
+            .collect();
         missing.sort_unstable();
         missing.dedup();
         missing

@@ -64,7 +64,8 @@ impl Snapshot {
     /// # Errors
     /// If it is not JSON, not that format, or holds an invalid policy.
     pub fn parse(text: &str) -> Result<Self, SnapshotError> {
-        let raw: Value = serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let raw: Value =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
         Self::from_json(raw)
     }
 
@@ -121,7 +122,11 @@ impl Snapshot {
     ///
     /// # Errors
     /// If the role is unknown.
-    pub fn inline_role_policy(&self, role: &str, name: &str) -> Result<Option<&Policy>, SnapshotError> {
+    pub fn inline_role_policy(
+        &self,
+        role: &str,
+        name: &str,
+    ) -> Result<Option<&Policy>, SnapshotError> {
         Ok(self.role(role)?.inline.iter().find(|p| p.name() == name))
     }
 
@@ -131,7 +136,8 @@ impl Snapshot {
     /// If the role is unknown.
     pub fn instance_profiles(&self, role: &str) -> Result<Vec<InstanceProfile>, SnapshotError> {
         let entry = self.role(role)?;
-        let profiles = self.role_json(entry)
+        let profiles = self
+            .role_json(entry)
             .get("InstanceProfileList")
             .and_then(Value::as_array)
             .map(|list| {
@@ -152,7 +158,12 @@ impl Snapshot {
     ///
     /// # Errors
     /// If the role is unknown or the document is not a valid policy.
-    pub fn put_role_policy(&mut self, role: &str, name: &str, document: &str) -> Result<(), SnapshotError> {
+    pub fn put_role_policy(
+        &mut self,
+        role: &str,
+        name: &str,
+        document: &str,
+    ) -> Result<(), SnapshotError> {
         let policy = Policy::parse(name, document)?;
         crate::simulate::check_principal(&policy, false).map_err(|e| SnapshotError::Format {
             path: format!("RoleDetailList[{role}].RolePolicyList[{name}]"),
@@ -165,7 +176,9 @@ impl Snapshot {
         .map_err(|e| SnapshotError::Json(e.to_string()))?;
         let index = self.role(role)?.index;
         let role_json = self.role_json_mut(index)?;
-        let encoded = role_json.get("AssumeRolePolicyDocument").is_some_and(Value::is_string);
+        let encoded = role_json
+            .get("AssumeRolePolicyDocument")
+            .is_some_and(Value::is_string);
         let stored = if encoded {
             Value::String(percent::encode(&json_doc.to_string()))
         } else {
@@ -175,12 +188,18 @@ impl Snapshot {
             .entry("RolePolicyList")
             .or_insert_with(|| Value::Array(Vec::new()));
         let Value::Array(list) = list else {
-            return Err(format_error(format!("RoleDetailList[{index}].RolePolicyList"), "must be an array"));
+            return Err(format_error(
+                format!("RoleDetailList[{index}].RolePolicyList"),
+                "must be an array",
+            ));
         };
         let mut entry = Map::new();
         entry.insert("PolicyName".into(), Value::String(name.to_owned()));
         entry.insert("PolicyDocument".into(), stored);
-        match list.iter_mut().find(|p| p.get("PolicyName").and_then(Value::as_str) == Some(name)) {
+        match list
+            .iter_mut()
+            .find(|p| p.get("PolicyName").and_then(Value::as_str) == Some(name))
+        {
             Some(existing) => *existing = Value::Object(entry),
             None => list.push(Value::Object(entry)),
         }
@@ -221,7 +240,12 @@ impl Snapshot {
             PrincipalKind::Role | PrincipalKind::RoleSession => {
                 let role_name = match principal.kind() {
                     PrincipalKind::Role => name_of(principal.id()),
-                    _ => principal.id().split('/').nth(1).unwrap_or_default().to_owned(),
+                    _ => principal
+                        .id()
+                        .split('/')
+                        .nth(1)
+                        .unwrap_or_default()
+                        .to_owned(),
                 };
                 let entry = self
                     .index
@@ -230,8 +254,14 @@ impl Snapshot {
                     .filter(|r| principal.account().is_none_or(|a| r.account == a))
                     .ok_or_else(|| SnapshotError::UnknownPrincipal(principal.id().to_owned()))?;
                 policies.identity = entry.inline.clone();
-                policies.identity.extend(self.index.managed_policies(&entry.managed));
-                policies.boundary = entry.boundary.as_ref().and_then(|b| self.index.managed.get(b)).cloned();
+                policies
+                    .identity
+                    .extend(self.index.managed_policies(&entry.managed));
+                policies.boundary = entry
+                    .boundary
+                    .as_ref()
+                    .and_then(|b| self.index.managed.get(b))
+                    .cloned();
                 let ctx = request.context_mut();
                 ctx.insert_default("aws:PrincipalArn", &entry.arn);
                 ctx.insert_default("aws:PrincipalAccount", &entry.account);
@@ -253,14 +283,22 @@ impl Snapshot {
                     .filter(|u| u.arn == principal.id())
                     .ok_or_else(|| SnapshotError::UnknownPrincipal(principal.id().to_owned()))?;
                 policies.identity = user.inline.clone();
-                policies.identity.extend(self.index.managed_policies(&user.managed));
+                policies
+                    .identity
+                    .extend(self.index.managed_policies(&user.managed));
                 for group in &user.groups {
                     if let Some(g) = self.index.groups.get(group) {
                         policies.identity.extend(g.inline.iter().cloned());
-                        policies.identity.extend(self.index.managed_policies(&g.managed));
+                        policies
+                            .identity
+                            .extend(self.index.managed_policies(&g.managed));
                     }
                 }
-                policies.boundary = user.boundary.as_ref().and_then(|b| self.index.managed.get(b)).cloned();
+                policies.boundary = user
+                    .boundary
+                    .as_ref()
+                    .and_then(|b| self.index.managed.get(b))
+                    .cloned();
                 let ctx = request.context_mut();
                 ctx.insert_default("aws:PrincipalArn", &user.arn);
                 ctx.insert_default("aws:PrincipalAccount", &user.account);
@@ -272,16 +310,26 @@ impl Snapshot {
             }
             _ => return Err(SnapshotError::UnknownPrincipal(principal.id().to_owned())),
         }
-        if request.action().to_lowercase().starts_with("sts:assumerole") {
-            if let Some(target) = self.index.roles.values().find(|r| r.arn == request.resource()) {
-                policies.resource = target.trust.clone();
-            }
+        if request
+            .action()
+            .to_lowercase()
+            .starts_with("sts:assumerole")
+            && let Some(target) = self
+                .index
+                .roles
+                .values()
+                .find(|r| r.arn == request.resource())
+        {
+            policies.resource = target.trust.clone();
         }
         Ok(Simulation { policies, request })
     }
 
     fn role(&self, role: &str) -> Result<&RoleEntry, SnapshotError> {
-        self.index.roles.get(role).ok_or_else(|| SnapshotError::UnknownRole(role.to_owned()))
+        self.index
+            .roles
+            .get(role)
+            .ok_or_else(|| SnapshotError::UnknownRole(role.to_owned()))
     }
 
     fn role_json(&self, entry: &RoleEntry) -> &Value {
@@ -300,7 +348,11 @@ impl Snapshot {
     }
 
     fn reindex_role(&mut self, role: &str, index: usize) -> Result<(), SnapshotError> {
-        let json = self.raw.get("RoleDetailList").and_then(|l| l.get(index)).unwrap_or(&Value::Null);
+        let json = self
+            .raw
+            .get("RoleDetailList")
+            .and_then(|l| l.get(index))
+            .unwrap_or(&Value::Null);
         let entry = RoleEntry::build(json, index)?;
         self.index.roles.insert(role.to_owned(), entry);
         Ok(())
@@ -321,5 +373,8 @@ pub(crate) fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
 }
 
 pub(crate) fn format_error(path: String, message: &str) -> SnapshotError {
-    SnapshotError::Format { path, message: message.to_owned() }
+    SnapshotError::Format {
+        path,
+        message: message.to_owned(),
+    }
 }

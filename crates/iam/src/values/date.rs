@@ -63,8 +63,10 @@ fn parse_iso(text: &str) -> Option<Instant> {
         Some(t) => parse_time(t)?,
         None => (0, 0),
     };
-    Some(i128::from(days) * 86_400 * NANOS_PER_SECOND + time_nanos
-        - i128::from(offset_seconds) * NANOS_PER_SECOND)
+    Some(
+        i128::from(days) * 86_400 * NANOS_PER_SECOND + time_nanos
+            - i128::from(offset_seconds) * NANOS_PER_SECOND,
+    )
 }
 
 fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
@@ -81,7 +83,11 @@ fn parse_date(text: &str) -> Option<(i64, u32, u32)> {
         };
     }
     let mut parts = text.split('-');
-    let year = parts.next().filter(|y| y.len() == 4 && digits(y))?.parse().ok()?;
+    let year = parts
+        .next()
+        .filter(|y| y.len() == 4 && digits(y))?
+        .parse()
+        .ok()?;
     let month = match parts.next() {
         Some(m) if m.len() == 2 && digits(m) => m.parse().ok()?,
         _ => return None,
@@ -108,7 +114,10 @@ fn parse_time(text: &str) -> Option<(i128, i64)> {
     let fields: Vec<&str> = if hms.contains(':') {
         hms.split(':').collect()
     } else if hms.len() == 6 || hms.len() == 4 {
-        hms.as_bytes().chunks(2).filter_map(|c| std::str::from_utf8(c).ok()).collect()
+        hms.as_bytes()
+            .chunks(2)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect()
     } else {
         return None;
     };
@@ -121,7 +130,11 @@ fn parse_time(text: &str) -> Option<(i128, i64)> {
     };
     let hour = number(fields.first(), 24)?;
     let minute = number(fields.get(1), 59)?;
-    let second = if fields.len() > 2 { number(fields.get(2), 60)? } else { 0 };
+    let second = if fields.len() > 2 {
+        number(fields.get(2), 60)?
+    } else {
+        0
+    };
     if fields.len() > 3 || (fields.len() < 3 && !frac.is_empty()) {
         return None;
     }
@@ -144,7 +157,11 @@ fn split_zone(text: &str) -> Option<(&str, i64)> {
         return None;
     }
     let hours: i64 = digits[..2].parse().ok()?;
-    let minutes: i64 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let minutes: i64 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     if hours > 23 || minutes > 59 {
         return None;
     }
@@ -228,7 +245,10 @@ mod tests {
         assert_eq!(parse("2013-11-02"), Some(1_383_350_400 * S));
         assert_eq!(parse("2013-11"), Some(1_383_264_000 * S));
         assert_eq!(parse("2013-11-02T01:06Z"), Some(1_383_354_360 * S));
-        assert_eq!(parse("2024-10-10T09:43:48.085Z"), Some(1_728_553_428 * S + 85_000_000));
+        assert_eq!(
+            parse("2024-10-10T09:43:48.085Z"),
+            Some(1_728_553_428 * S + 85_000_000)
+        );
     }
 
     #[test]
@@ -249,14 +269,25 @@ mod tests {
 
     #[test]
     fn invalid() {
-        for bad in ["", "yesterday", "2013-13-01", "2013-02-30", "2013-11-02T25:00Z", "2013-1-2"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2013-13-01",
+            "2013-02-30",
+            "2013-11-02T25:00Z",
+            "2013-1-2",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn formats_round_trip() {
-        for text in ["2021-03-08T12:34:56Z", "2024-02-29T00:00:00.5Z", "1969-12-31T23:59:59Z"] {
+        for text in [
+            "2021-03-08T12:34:56Z",
+            "2024-02-29T00:00:00.5Z",
+            "1969-12-31T23:59:59Z",
+        ] {
             assert_eq!(format(parse(text).unwrap()), text);
         }
     }

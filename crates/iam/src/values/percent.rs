@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn decodes_iam_api_document() {
         let encoded = "%7B%22Version%22%3A%222012-10-17%22%7D";
-        assert_eq!(decode(encoded).as_deref(), Some(r#"{"Version":"2012-10-17"}"#));
+        assert_eq!(
+            decode(encoded).as_deref(),
+            Some(r#"{"Version":"2012-10-17"}"#)
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub(crate) struct ByteTrie {
 
 impl Default for ByteTrie {
     fn default() -> Self {
-        Self { nodes: vec![Node::default()] }
+        Self {
+            nodes: vec![Node::default()],
+        }
     }
 }
 
@@ -43,7 +45,8 @@ impl ByteTrie {
                     self.nodes.push(Node::default());
                     if let Some(node) = self.nodes.get_mut(at) {
                         let slot = node.edges.partition_point(|(b, _)| *b < byte);
-                        node.edges.insert(slot, (byte, NodeId::try_from(next).unwrap_or(0)));
+                        node.edges
+                            .insert(slot, (byte, NodeId::try_from(next).unwrap_or(0)));
                     }
                     next
                 }

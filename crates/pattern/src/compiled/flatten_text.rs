@@ -84,7 +84,13 @@ impl<'a> Scanner<'a, '_> {
 
     fn emit(&mut self, node: NodeId, leaf: Leaf<'a>) {
         if let Some(path) = self.trie.path_at(node) {
-            self.out.push((path, Field { leaf, trail: self.trail.clone() }));
+            self.out.push((
+                path,
+                Field {
+                    leaf,
+                    trail: self.trail.clone(),
+                },
+            ));
         }
     }
 
@@ -107,7 +113,10 @@ impl<'a> Scanner<'a, '_> {
             Some(b'n') => self.literal("null", node, Leaf::Null),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
-                while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
+                while matches!(
+                    self.peek(),
+                    Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                ) {
                     self.pos += 1;
                 }
                 let number = self
@@ -199,7 +208,10 @@ impl<'a> Scanner<'a, '_> {
         match memchr::memchr2(b'"', b'\\', rest) {
             Some(len) if rest.get(len) == Some(&b'"') => {
                 self.pos = start + len + 1;
-                let text = self.text.get(start..start + len).ok_or_else(|| self.error("bad string"))?;
+                let text = self
+                    .text
+                    .get(start..start + len)
+                    .ok_or_else(|| self.error("bad string"))?;
                 if text.bytes().any(|b| b < 0x20) {
                     return Err(self.error("control character in string"));
                 }
@@ -207,7 +219,10 @@ impl<'a> Scanner<'a, '_> {
             }
             Some(_) => {
                 let end = self.string_end(start)?;
-                let raw = self.text.get(self.pos..end).ok_or_else(|| self.error("bad string"))?;
+                let raw = self
+                    .text
+                    .get(self.pos..end)
+                    .ok_or_else(|| self.error("bad string"))?;
                 let decoded: String =
                     serde_json::from_str(raw).map_err(|e| self.error(&e.to_string()))?;
                 self.pos = end;
@@ -251,35 +266,40 @@ impl<'a> Scanner<'a, '_> {
                     }
                     self.pos += 1;
                 }
-                if self.pos == start { Err(self.error("expected a value")) } else { Ok(()) }
+                if self.pos == start {
+                    Err(self.error("expected a value"))
+                } else {
+                    Ok(())
+                }
             }
             None => Err(self.error("expected a value")),
         }
     }
 
+    /// Skips an object or array: strings are jumped over with `memchr`, and only the depth of
+    /// brackets is tracked (a `]` closing a `{` goes unnoticed in skipped regions).
     fn skip_container(&mut self) -> Result<(), EventError> {
-        let mut closers: Vec<u8> = Vec::new();
-        while let Some(b) = self.peek() {
+        let mut depth = 0usize;
+        while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 b'"' => {
                     self.pos = self.string_end(self.pos + 1)?;
                     continue;
                 }
-                b'{' => closers.push(b'}'),
-                b'[' => closers.push(b']'),
-                b'}' | b']' => {
-                    if closers.pop() != Some(b) {
-                        return Err(self.error("unbalanced brackets"));
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(self.error("nesting too deep"));
                     }
-                    if closers.is_empty() {
+                }
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
                         self.pos += 1;
                         return Ok(());
                     }
                 }
                 _ => {}
-            }
-            if closers.len() > MAX_DEPTH {
-                return Err(self.error("nesting too deep"));
             }
             self.pos += 1;
         }

@@ -11,7 +11,12 @@ use super::paths::{NodeId, PathId, PathTrie};
 
 /// Leaves of `event` at paths of `trie`, each with its path id.
 pub(crate) fn flatten<'v>(event: &'v Value, trie: &PathTrie) -> Vec<(PathId, Field<'v>)> {
-    let mut walker = Walker { trie, trail: Vec::new(), arrays: 0, out: Vec::new() };
+    let mut walker = Walker {
+        trie,
+        trail: Vec::new(),
+        arrays: 0,
+        out: Vec::new(),
+    };
     walker.visit(event, PathTrie::ROOT);
     walker.out
 }
@@ -53,7 +58,13 @@ impl<'v> Walker<'v, '_> {
             Value::Null => Leaf::Null,
         };
         if let Some(path) = self.trie.path_at(node) {
-            self.out.push((path, Field { leaf, trail: self.trail.clone() }));
+            self.out.push((
+                path,
+                Field {
+                    leaf,
+                    trail: self.trail.clone(),
+                },
+            ));
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::ops::Op;
 
 use super::byte_trie::ByteTrie;
 use super::hash::FastMap;
+use super::interval::IntervalTree;
 
 /// Exact keys: strings, IP addresses, numbers and literals.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,7 +37,10 @@ impl ExactKey {
     }
 
     fn ip(ip: std::net::IpAddr) -> Self {
-        Self::Ip(cidr::masked(ip, if ip.is_ipv6() { 128 } else { 32 }), ip.is_ipv6())
+        Self::Ip(
+            cidr::masked(ip, if ip.is_ipv6() { 128 } else { 32 }),
+            ip.is_ipv6(),
+        )
     }
 
     /// The keys of a pattern number: its exact double if it has one, else its literal.
@@ -62,6 +66,7 @@ pub(crate) struct PathIndex {
     prefix_folded: ByteTrie,
     suffix_folded: ByteTrie,
     cidr: Vec<(bool, u8, FastMap<u128, Vec<u32>>)>,
+    ranges: IntervalTree,
     /// Rules that only need some leaf to be present here.
     pub(crate) present: Vec<u32>,
 }
@@ -86,7 +91,7 @@ impl PathIndex {
                     || !w.literal_prefix().is_empty()
                     || w.literal_suffix().is_some_and(|s| !s.is_empty())
             }
-            Op::Numeric(range) => range.low.is_some() && range.low == range.high,
+            Op::Numeric(_) => true,
             Op::AnythingBut(_) | Op::Exists(false) => false,
         }
     }
@@ -95,34 +100,50 @@ impl PathIndex {
     pub(crate) fn insert(&mut self, op: &Op, rule: u32) {
         match op {
             Op::Str { text, ip } => {
-                self.exact_str.entry(text.as_str().into()).or_default().push(rule);
+                self.exact_str
+                    .entry(text.as_str().into())
+                    .or_default()
+                    .push(rule);
                 if let Some(ip) = ip {
                     self.has_ip_keys = true;
                     self.add_exact(ExactKey::ip(*ip), rule);
                 }
             }
             Op::Num(n) => self.add_exact(ExactKey::of_number(*n), rule),
-            Op::Numeric(range) => {
-                if let Some((x, _)) = range.low {
-                    self.add_exact(ExactKey::float(x), rule);
+            Op::Numeric(range) => match (range.low, range.high) {
+                (Some((low, true)), Some((high, true))) if low == high => {
+                    self.add_exact(ExactKey::float(low), rule);
                 }
-            }
+                (low, high) => self.ranges.insert(
+                    low.map_or(f64::NEG_INFINITY, |(x, _)| x),
+                    high.map_or(f64::INFINITY, |(x, _)| x),
+                    rule,
+                ),
+            },
             Op::Bool(b) => self.add_exact(ExactKey::Bool(*b), rule),
             Op::Null => self.add_exact(ExactKey::Null, rule),
             Op::Prefix(p) => self.prefix.insert(p.bytes(), rule),
             Op::Suffix(s) => self.suffix.insert(s.bytes().rev(), rule),
             Op::EqualsIgnoreCase(s) => {
-                self.exact_folded.entry(s.to_ascii_lowercase().into()).or_default().push(rule);
+                self.exact_folded
+                    .entry(s.to_ascii_lowercase().into())
+                    .or_default()
+                    .push(rule);
             }
             Op::PrefixIgnoreCase(p) => {
-                self.prefix_folded.insert(p.bytes().map(|b| b.to_ascii_lowercase()), rule);
+                self.prefix_folded
+                    .insert(p.bytes().map(|b| b.to_ascii_lowercase()), rule);
             }
             Op::SuffixIgnoreCase(s) => {
-                self.suffix_folded.insert(s.bytes().rev().map(|b| b.to_ascii_lowercase()), rule);
+                self.suffix_folded
+                    .insert(s.bytes().rev().map(|b| b.to_ascii_lowercase()), rule);
             }
             Op::Wildcard(w) => {
                 if w.is_exact() {
-                    self.exact_str.entry(w.literal_prefix().into()).or_default().push(rule);
+                    self.exact_str
+                        .entry(w.literal_prefix().into())
+                        .or_default()
+                        .push(rule);
                 } else if !w.literal_prefix().is_empty() {
                     self.prefix.insert(w.literal_prefix().bytes(), rule);
                 } else if let Some(suffix) = w.literal_suffix() {
@@ -134,13 +155,22 @@ impl PathIndex {
         }
     }
 
+    /// Finishes the indexes once every rule is inserted.
+    pub(crate) fn build(&mut self) {
+        self.ranges.build();
+    }
+
     fn add_exact(&mut self, key: ExactKey, rule: u32) {
         self.exact.entry(key).or_default().push(rule);
     }
 
     fn add_cidr(&mut self, range: &Cidr, rule: u32) {
         let (v6, bits, network) = range.key();
-        let slot = match self.cidr.iter().position(|(f, b, _)| *f == v6 && *b == bits) {
+        let slot = match self
+            .cidr
+            .iter()
+            .position(|(f, b, _)| *f == v6 && *b == bits)
+        {
             Some(slot) => slot,
             None => {
                 self.cidr.push((v6, bits, FastMap::default()));
@@ -159,6 +189,9 @@ impl PathIndex {
             Leaf::Num(n) => {
                 if let Some(x) = n.exact_f64() {
                     self.push_exact(&ExactKey::float(x), out);
+                    if !self.ranges.is_empty() {
+                        self.ranges.query(x, out);
+                    }
                 }
                 match n {
                     Num::Unsigned(u) => self.push_exact(&ExactKey::Unsigned(*u), out),
@@ -181,26 +214,29 @@ impl PathIndex {
         if !self.suffix.is_empty() {
             self.suffix.walk(text.bytes().rev(), out);
         }
-        if !self.exact_folded.is_empty() && text.is_ascii() {
-            if let Some(rules) = self.exact_folded.get(text.to_ascii_lowercase().as_str()) {
-                out.extend_from_slice(rules);
-            }
+        if !self.exact_folded.is_empty()
+            && text.is_ascii()
+            && let Some(rules) = self.exact_folded.get(text.to_ascii_lowercase().as_str())
+        {
+            out.extend_from_slice(rules);
         }
         if !self.prefix_folded.is_empty() {
-            self.prefix_folded.walk(text.bytes().map(|b| b.to_ascii_lowercase()), out);
+            self.prefix_folded
+                .walk(text.bytes().map(|b| b.to_ascii_lowercase()), out);
         }
         if !self.suffix_folded.is_empty() {
-            self.suffix_folded.walk(text.bytes().rev().map(|b| b.to_ascii_lowercase()), out);
+            self.suffix_folded
+                .walk(text.bytes().rev().map(|b| b.to_ascii_lowercase()), out);
         }
-        if self.has_ip_keys || !self.cidr.is_empty() {
-            if let Some(ip) = cidr::parse_ip(text) {
-                self.push_exact(&ExactKey::ip(ip), out);
-                for (v6, bits, map) in &self.cidr {
-                    if *v6 == ip.is_ipv6() {
-                        if let Some(rules) = map.get(&cidr::masked(ip, *bits)) {
-                            out.extend_from_slice(rules);
-                        }
-                    }
+        if (self.has_ip_keys || !self.cidr.is_empty())
+            && let Some(ip) = cidr::parse_ip(text)
+        {
+            self.push_exact(&ExactKey::ip(ip), out);
+            for (v6, bits, map) in &self.cidr {
+                if *v6 == ip.is_ipv6()
+                    && let Some(rules) = map.get(&cidr::masked(ip, *bits))
+                {
+                    out.extend_from_slice(rules);
                 }
             }
         }
@@ -219,9 +255,16 @@ impl PathIndex {
             .values()
             .map(|v| size_of::<ExactKey>() + 16 + v.capacity() * 4)
             .sum::<usize>()
-            + self.exact_str.iter().map(|(k, v)| k.len() + 32 + v.capacity() * 4).sum::<usize>();
-        let folded: usize =
-            self.exact_folded.iter().map(|(k, v)| k.len() + 32 + v.capacity() * 4).sum();
+            + self
+                .exact_str
+                .iter()
+                .map(|(k, v)| k.len() + 32 + v.capacity() * 4)
+                .sum::<usize>();
+        let folded: usize = self
+            .exact_folded
+            .iter()
+            .map(|(k, v)| k.len() + 32 + v.capacity() * 4)
+            .sum();
         let cidr: usize = self
             .cidr
             .iter()
@@ -236,5 +279,6 @@ impl PathIndex {
             + self.prefix_folded.heap_bytes()
             + self.suffix_folded.heap_bytes()
             + self.present.capacity() * 4
+            + self.ranges.heap_bytes()
     }
 }

@@ -17,6 +17,7 @@ mod flatten_text;
 mod flatten_tree;
 mod hash;
 mod index;
+mod interval;
 mod paths;
 
 use std::collections::HashMap;
@@ -56,8 +57,11 @@ pub struct Matcher<N> {
 fn entry_cost(op: &Op, shared: usize) -> usize {
     let weight = match op {
         Op::Str { .. } | Op::Num(_) | Op::Bool(_) | Op::Null | Op::EqualsIgnoreCase(_) => 1,
-        Op::Numeric(_) => 1,
-        Op::Prefix(_) | Op::Suffix(_) | Op::PrefixIgnoreCase(_) | Op::SuffixIgnoreCase(_) => 2,
+        Op::Prefix(_)
+        | Op::Suffix(_)
+        | Op::PrefixIgnoreCase(_)
+        | Op::SuffixIgnoreCase(_)
+        | Op::Numeric(_) => 2,
         Op::Wildcard(_) | Op::Cidr(_) => 3,
         Op::Exists(_) | Op::AnythingBut(_) => 8,
     };
@@ -81,7 +85,10 @@ impl<N> Matcher<N> {
                         (trie.insert(&c.path), c.ops, absent)
                     })
                     .collect();
-                rules.push(CompiledRule { pattern: pattern_id, conditions });
+                rules.push(CompiledRule {
+                    pattern: pattern_id,
+                    conditions,
+                });
             }
         }
         // How many rules share each (path, operator) entry, and each path.
@@ -106,7 +113,13 @@ impl<N> Matcher<N> {
                     let cost = if by_value {
                         ops.iter()
                             .map(|op| {
-                                entry_cost(op, shared.get(&(*path, format!("{op:?}"))).copied().unwrap_or(0))
+                                entry_cost(
+                                    op,
+                                    shared
+                                        .get(&(*path, format!("{op:?}")))
+                                        .copied()
+                                        .unwrap_or(0),
+                                )
                             })
                             .sum()
                     } else if !absent {
@@ -132,7 +145,16 @@ impl<N> Matcher<N> {
                 None => always.push(rule_id),
             }
         }
-        Self { names, rules, trie, indexes, always }
+        for index in &mut indexes {
+            index.build();
+        }
+        Self {
+            names,
+            rules,
+            trie,
+            indexes,
+            always,
+        }
     }
 
     /// Number of patterns.
@@ -171,7 +193,11 @@ impl<N> Matcher<N> {
             .sum();
         rules
             + self.trie.heap_bytes()
-            + self.indexes.iter().map(PathIndex::heap_bytes).sum::<usize>()
+            + self
+                .indexes
+                .iter()
+                .map(PathIndex::heap_bytes)
+                .sum::<usize>()
             + self.always.capacity() * 4
             + self.names.capacity() * size_of::<N>()
     }
@@ -188,7 +214,10 @@ impl<N> Matcher<N> {
         let mut candidates: Vec<u32> = self.always.clone();
         let mut at = 0;
         while let Some(&path) = paths.get(at) {
-            let end = at + paths.get(at..).map_or(0, |rest| rest.partition_point(|p| *p == path));
+            let end = at
+                + paths
+                    .get(at..)
+                    .map_or(0, |rest| rest.partition_point(|p| *p == path));
             if let Some(index) = self.indexes.get(path as usize) {
                 candidates.extend_from_slice(&index.present);
                 for field in leaves.get(at..end).unwrap_or_default() {
@@ -202,7 +231,10 @@ impl<N> Matcher<N> {
 
         let mut matched: Vec<u32> = Vec::new();
         let mut checks: Vec<Check<'_, '_, '_>> = Vec::new();
-        for rule in candidates.iter().filter_map(|id| self.rules.get(*id as usize)) {
+        for rule in candidates
+            .iter()
+            .filter_map(|id| self.rules.get(*id as usize))
+        {
             if matched.contains(&rule.pattern) {
                 continue;
             }
@@ -217,6 +249,9 @@ impl<N> Matcher<N> {
             }
         }
         matched.sort_unstable();
-        matched.iter().filter_map(|id| self.names.get(*id as usize)).collect()
+        matched
+            .iter()
+            .filter_map(|id| self.names.get(*id as usize))
+            .collect()
     }
 }

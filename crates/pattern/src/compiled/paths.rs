@@ -32,7 +32,10 @@ impl PathTrie {
 
     /// An empty trie.
     pub(crate) fn new() -> Self {
-        Self { nodes: vec![Node::default()], ids: HashMap::new() }
+        Self {
+            nodes: vec![Node::default()],
+            ids: HashMap::new(),
+        }
     }
 
     /// Adds a dotted path and returns its id (the same id for the same path).
@@ -88,7 +91,8 @@ impl PathTrie {
         if !key.contains('.') {
             return self.child_of_segment(node, key);
         }
-        key.split('.').try_fold(node, |at, segment| self.child_of_segment(at, segment))
+        key.split('.')
+            .try_fold(node, |at, segment| self.child_of_segment(at, segment))
     }
 
     /// The path id ending at `node`, if a condition uses exactly that path.

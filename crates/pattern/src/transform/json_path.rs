@@ -77,7 +77,10 @@ impl JsonPath {
                 _ => return Err(invalid()),
             }
         }
-        Ok(Self { text: text.to_owned(), steps })
+        Ok(Self {
+            text: text.to_owned(),
+            steps,
+        })
     }
 
     /// The path as written.
@@ -90,7 +93,10 @@ impl JsonPath {
     pub(crate) fn select(&self, event: &RawValue) -> Option<String> {
         let mut current = vec![event];
         for step in &self.steps {
-            current = current.into_iter().flat_map(|raw| children(raw, step)).collect();
+            current = current
+                .into_iter()
+                .flat_map(|raw| children(raw, step))
+                .collect();
         }
         if self.steps.contains(&Step::Any) {
             let items: Vec<String> = current.iter().map(|raw| minify(raw.get())).collect();
@@ -116,7 +122,9 @@ fn children<'a>(raw: &'a RawValue, step: &Step) -> Vec<&'a RawValue> {
             if let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) {
                 items
             } else {
-                members(text).map(|m| m.into_iter().map(|(_, v)| v).collect()).unwrap_or_default()
+                members(text)
+                    .map(|m| m.into_iter().map(|(_, v)| v).collect())
+                    .unwrap_or_default()
             }
         }
     }
@@ -155,11 +163,20 @@ mod tests {
     #[test]
     fn selection_keeps_key_order() {
         let event = r#"{"detail": {"z": 1, "a": [10, {"b": "x"}]}}"#;
-        assert_eq!(select("$.detail", event).as_deref(), Some(r#"{"z":1,"a":[10,{"b":"x"}]}"#));
+        assert_eq!(
+            select("$.detail", event).as_deref(),
+            Some(r#"{"z":1,"a":[10,{"b":"x"}]}"#)
+        );
         assert_eq!(select("$.detail.a[1].b", event).as_deref(), Some(r#""x""#));
-        assert_eq!(select("$.detail.a[*]", event).as_deref(), Some(r#"[10,{"b":"x"}]"#));
+        assert_eq!(
+            select("$.detail.a[*]", event).as_deref(),
+            Some(r#"[10,{"b":"x"}]"#)
+        );
         assert_eq!(select("$.detail.missing", event), None);
-        assert_eq!(select("$", event).as_deref(), Some(r#"{"detail":{"z":1,"a":[10,{"b":"x"}]}}"#));
+        assert_eq!(
+            select("$", event).as_deref(),
+            Some(r#"{"detail":{"z":1,"a":[10,{"b":"x"}]}}"#)
+        );
     }
 
     #[test]

@@ -148,7 +148,9 @@ impl InputTransformer {
             let key = key.into();
             let valid = !key.is_empty()
                 && key.chars().count() <= MAX_KEY_CHARS
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !valid {
                 return Err(TransformError::InvalidKey(key));
             }
@@ -163,12 +165,16 @@ impl InputTransformer {
             return Err(TransformError::TooManyPaths);
         }
         let template = Template::parse(template)?;
-        if let Some(unknown) = template.placeholders().find(|name| {
-            !PREDEFINED.contains(name) && !parsed.iter().any(|(key, _)| key == name)
-        }) {
+        if let Some(unknown) = template
+            .placeholders()
+            .find(|name| !PREDEFINED.contains(name) && !parsed.iter().any(|(key, _)| key == name))
+        {
             return Err(TransformError::InvalidPlaceholder(unknown.to_owned()));
         }
-        Ok(Self { paths: parsed, template })
+        Ok(Self {
+            paths: parsed,
+            template,
+        })
     }
 
     /// Like [`Self::new`], with the paths map given as JSON object text.
@@ -188,7 +194,11 @@ impl InputTransformer {
         Self::new(pairs, template)
     }
 
-    fn render(&self, event: &RawValue, context: &TransformContext) -> Result<String, TransformError> {
+    fn render(
+        &self,
+        event: &RawValue,
+        context: &TransformContext,
+    ) -> Result<String, TransformError> {
         let mut out = String::new();
         for piece in &self.template.pieces {
             match piece {
@@ -257,7 +267,10 @@ impl InputTransformer {
             INGESTION_TIME => match context.ingestion_time.clone().or_else(|| top("time")) {
                 Some(time) => quote(&time),
                 None => {
-                    return Err(TransformError::MissingContext(INGESTION_TIME, "the ingestion time"));
+                    return Err(TransformError::MissingContext(
+                        INGESTION_TIME,
+                        "the ingestion time",
+                    ));
                 }
             },
             EVENT => event_without_detail(event),
@@ -276,7 +289,10 @@ fn event_without_detail(event: &RawValue) -> String {
         .iter()
         .filter_map(|(key, renamed)| {
             let value = JsonPath::parse(&format!("$.{key}")).ok()?.select(event)?;
-            Some(format!("{}:{value}", serde_json::Value::String((*renamed).to_owned())))
+            Some(format!(
+                "{}:{value}",
+                serde_json::Value::String((*renamed).to_owned())
+            ))
         })
         .collect();
     format!("{{{}}}", members.join(","))
@@ -306,7 +322,11 @@ impl TargetInput {
     }
 
     /// The exact text the target receives for `event` (JSON text).
-    pub fn render(&self, event: &str, context: &TransformContext) -> Result<String, TransformError> {
+    pub fn render(
+        &self,
+        event: &str,
+        context: &TransformContext,
+    ) -> Result<String, TransformError> {
         let raw: Box<RawValue> =
             serde_json::from_str(event).map_err(|e| TransformError::EventNotJson(e.to_string()))?;
         match self {

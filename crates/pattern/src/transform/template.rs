@@ -42,19 +42,22 @@ impl Template {
         let mut escaped = false;
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if c == '<' {
-                if let Some((name, after)) = placeholder(rest) {
-                    if !literal.is_empty() {
-                        pieces.push(Piece::Text(std::mem::take(&mut literal)));
-                    }
-                    let quoted = is_json && in_string;
-                    if is_json && !in_string && after.trim_start().starts_with(':') {
-                        return Err(TransformError::PlaceholderAsKey(name.to_owned()));
-                    }
-                    pieces.push(Piece::Placeholder { name: name.to_owned(), quoted });
-                    rest = after;
-                    continue;
+            if c == '<'
+                && let Some((name, after)) = placeholder(rest)
+            {
+                if !literal.is_empty() {
+                    pieces.push(Piece::Text(std::mem::take(&mut literal)));
                 }
+                let quoted = is_json && in_string;
+                if is_json && !in_string && after.trim_start().starts_with(':') {
+                    return Err(TransformError::PlaceholderAsKey(name.to_owned()));
+                }
+                pieces.push(Piece::Placeholder {
+                    name: name.to_owned(),
+                    quoted,
+                });
+                rest = after;
+                continue;
             }
             if in_string {
                 if escaped {
@@ -90,7 +93,8 @@ fn placeholder(text: &str) -> Option<(&str, &str)> {
     let inner = text.strip_prefix('<')?;
     let end = inner.find('>')?;
     let name = inner.get(..end)?;
-    (!name.is_empty() && name.chars().all(name_char)).then(|| (name, inner.get(end + 1..).unwrap_or("")))
+    (!name.is_empty() && name.chars().all(name_char))
+        .then(|| (name, inner.get(end + 1..).unwrap_or("")))
 }
 
 #[cfg(test)]

@@ -28,10 +28,10 @@ pub(crate) fn minify(json: &str) -> String {
 /// How a value reads in a text (non-JSON) template: strings without quotes, everything else
 /// as compact JSON with every double quote removed (`{acc_id:0a78,sf_id:baz}`, `[HIGH]`).
 pub(crate) fn as_text(json: &str) -> String {
-    if json.starts_with('"') {
-        if let Ok(text) = serde_json::from_str::<String>(json) {
-            return text;
-        }
+    if json.starts_with('"')
+        && let Ok(text) = serde_json::from_str::<String>(json)
+    {
+        return text;
     }
     json.chars().filter(|c| *c != '"').collect()
 }
@@ -40,16 +40,27 @@ pub(crate) fn as_text(json: &str) -> String {
 /// is written in the event (escapes kept, so the result stays valid JSON); anything else as
 /// compact JSON, unescaped (which makes the template invalid, as on AWS).
 pub(crate) fn as_quoted(json: &str) -> &str {
-    json.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(json)
+    json.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(json)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn text_forms() {
-        assert_eq!(super::minify("{ \"a\" : [1, \"b c\"] }"), r#"{"a":[1,"b c"]}"#);
-        assert_eq!(super::as_text(r#"{"acc_id":"0a78","sf_id":"baz"}"#), "{acc_id:0a78,sf_id:baz}");
-        assert_eq!(super::as_text(r#"["ACTIVE","INACTIVE"]"#), "[ACTIVE,INACTIVE]");
+        assert_eq!(
+            super::minify("{ \"a\" : [1, \"b c\"] }"),
+            r#"{"a":[1,"b c"]}"#
+        );
+        assert_eq!(
+            super::as_text(r#"{"acc_id":"0a78","sf_id":"baz"}"#),
+            "{acc_id:0a78,sf_id:baz}"
+        );
+        assert_eq!(
+            super::as_text(r#"["ACTIVE","INACTIVE"]"#),
+            "[ACTIVE,INACTIVE]"
+        );
         assert_eq!(super::as_text(r#""a\"b""#), "a\"b");
         assert_eq!(super::as_quoted(r#""a\"b""#), r#"a\"b"#);
     }

@@ -2,10 +2,12 @@
 
 use std::process::ExitCode;
 
+pub(crate) mod config;
 pub(crate) mod findings;
 pub(crate) mod hunt;
 pub(crate) mod iam;
 pub(crate) mod pattern;
+pub(crate) mod rules;
 pub(crate) mod simulate;
 pub(crate) mod verify;
 
@@ -20,5 +22,7 @@ pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitC
         Command::Pattern(args) => pattern::run(&args),
         Command::Iam(args) => iam::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Config(args) => config::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }

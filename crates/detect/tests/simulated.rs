@@ -1,0 +1,185 @@
+//! The detector against `trailguard simulate`'s scenarios: exactly the planted attacks, and the
+//! workshop's one finding. Also a threat-list run over the workshop (its malicious EIP).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use cloudtrail::simulate::{AttackKind, Options, Scenario, bulk_planted, simulate, workshop_facts};
+use cloudtrail::{DecodeOptions, Prefilter, decode_inputs, discover};
+use detect::net::{AwsIpRanges, IpList};
+use detect::{DetectorState, Settings};
+use findings::{Finding, FindingBook};
+
+fn hunt(dir: &Path, settings: &Settings) -> Vec<Finding> {
+    let inputs = discover(&[dir.to_path_buf()]).unwrap();
+    let options = DecodeOptions {
+        prefilter: detect::prefilter_needles(settings).map(Prefilter::any_of),
+    };
+    let decoded = decode_inputs(&inputs, &options, None, &|record, _| {
+        Some(detect::observe(settings, record).observations)
+    });
+    assert_eq!(
+        decoded.stats.problem_count(),
+        0,
+        "{:?}",
+        decoded.stats.problems
+    );
+    let mut state = DetectorState::default();
+    let mut book = FindingBook::new();
+    for occurrence in detect::evaluate(
+        settings,
+        decoded.items.into_iter().flatten().collect(),
+        &mut state,
+    ) {
+        book.record(occurrence);
+    }
+    book.findings().cloned().collect()
+}
+
+fn write(scenario: Scenario, seed: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    simulate(&Options {
+        scenario,
+        out: dir.path().to_path_buf(),
+        seed,
+        start: None,
+    })
+    .unwrap();
+    dir
+}
+
+fn remote_ip(finding: &Finding) -> String {
+    let call = finding.service.action.aws_api_call_action.as_ref().unwrap();
+    call.remote_ip_details
+        .as_ref()
+        .unwrap()
+        .ip()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn workshop_gives_exactly_one_high_outside_finding() {
+    let facts = workshop_facts(7);
+    let dir = write(Scenario::Workshop, 7);
+    let found = hunt(dir.path(), &Settings::new(AwsIpRanges::builtin().unwrap()));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let finding = &found[0];
+    assert_eq!(
+        finding.finding_type,
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"
+    );
+    assert_eq!(finding.severity, 8.0);
+    assert_eq!(finding.account_id, facts.account);
+    assert_eq!(
+        finding
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap()
+            .user_name,
+        facts.role_name
+    );
+    assert_eq!(
+        finding
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap()
+            .access_key_id,
+        facts.attacker_access_key
+    );
+    assert_eq!(
+        finding
+            .resource
+            .instance_details
+            .as_ref()
+            .unwrap()
+            .instance_id,
+        facts.instance_id
+    );
+    assert_eq!(remote_ip(finding), facts.attacker_ip);
+    assert_eq!(finding.service.count, facts.attacker_calls as u64);
+    let millis = |t: &str| t.replace('Z', ".000Z");
+    assert_eq!(
+        finding.service.event_first_seen,
+        millis(&facts.attacker_first_seen)
+    );
+    assert_eq!(
+        finding.service.event_last_seen,
+        millis(&facts.attacker_last_seen)
+    );
+}
+
+#[test]
+fn workshop_threat_list_flags_the_malicious_instance_user() {
+    let facts = workshop_facts(7);
+    let dir = write(Scenario::Workshop, 7);
+    let mut settings = Settings::new(AwsIpRanges::builtin().unwrap());
+    settings
+        .threat_lists
+        .push(IpList::parse("Example-Threat-List", &facts.malicious_ip).0);
+    let found = hunt(dir.path(), &settings);
+    let threat: Vec<&Finding> = found
+        .iter()
+        .filter(|f| f.finding_type == "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")
+        .collect();
+    assert_eq!(threat.len(), 1, "{threat:#?}");
+    assert_eq!(
+        threat[0]
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap()
+            .user_name,
+        "GuardDuty-Example-Compromised-Simulated"
+    );
+    assert_eq!(remote_ip(threat[0]), facts.malicious_ip);
+    assert_eq!(found.len(), 2, "plus the instance-credential finding");
+}
+
+#[test]
+fn bulk_gives_exactly_the_planted_attacks() {
+    let (seed, events) = (3, 20_000);
+    let dir = write(Scenario::Bulk { events }, seed);
+    let found = hunt(dir.path(), &Settings::new(AwsIpRanges::builtin().unwrap()));
+    let got: BTreeSet<(String, String, String, u64, String, String)> = found
+        .iter()
+        .map(|f| {
+            (
+                f.finding_type.rsplit('.').next().unwrap().to_owned(),
+                f.resource
+                    .instance_details
+                    .as_ref()
+                    .unwrap()
+                    .instance_id
+                    .clone(),
+                remote_ip(f),
+                f.service.count,
+                f.service.event_first_seen.replace(".000Z", "Z"),
+                f.service.event_last_seen.replace(".000Z", "Z"),
+            )
+        })
+        .collect();
+    let planted = bulk_planted(seed, events).unwrap();
+    assert!(!planted.is_empty());
+    let want: BTreeSet<_> = planted
+        .iter()
+        .map(|p| {
+            let kind = match p.kind {
+                AttackKind::OutsideAws => "OutsideAWS",
+                AttackKind::InsideAws => "InsideAWS",
+            };
+            (
+                kind.to_owned(),
+                p.instance_id.clone(),
+                p.remote_ip.clone(),
+                p.calls,
+                p.first_seen.clone(),
+                p.last_seen.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
