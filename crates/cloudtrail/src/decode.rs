@@ -94,9 +94,6 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Records seen in a buffer before the prefilter's pass rate picks the parsing order.
-const MIN_RECORDS_FOR_RATIO: u64 = 16;
-
 /// At most this many problems are kept per input; the rest are only counted.
 pub const MAX_PROBLEMS_PER_INPUT: usize = 100;
 
@@ -388,25 +385,27 @@ impl<'h> Decoder<'h, '_> {
 
     /// One object that is an item (a record, an envelope, a `CloudTrailEvent` row, …).
     ///
-    /// Fast path: find its end with the block scanner; if it contains `"eventTime"`, either
-    /// skip it (the prefilter rejects it) or parse it as a record. Anything else (no
-    /// `"eventTime"`, or a parse error) takes the slow path, which walks the object member by
-    /// member, classifies it and reports precisely what is wrong.
-    ///
-    /// When most records are parsed anyway (no prefilter, or one that passes at least half of
-    /// the records seen so far in this buffer), building the record first saves the separate
-    /// scan for its end. Either order gives the same results: a record that does not pass the
-    /// prefilter is only counted, whatever is wrong inside it.
+    /// Fast path: read it as a record (walking its top level, decoding the wanted fields);
+    /// if that works, ask the prefilter and keep or skip it. Otherwise find its end with the
+    /// block scanner: a record that the prefilter rejects is skipped whatever is wrong
+    /// inside it (so results do not depend on the path taken); the rest takes the slow path,
+    /// which walks the object member by member, classifies it and reports what is wrong.
     fn object_item(&mut self, buf: &[u8], start: usize) -> Result<usize, ScanError> {
-        let mostly_parsed = self.prefilter.is_none()
-            || self.stats.records_parsed * 2 > self.stats.records.max(MIN_RECORDS_FOR_RATIO);
-        if mostly_parsed && let Ok((record, end)) = extract::record(self.json(buf), start) {
-            self.stats.records += 1;
-            if self.hits.passes(self.base + start, self.base + end) {
-                self.accept(record);
+        let json = self.json(buf);
+        let error = match extract::record(json, start) {
+            Ok(mut extracted) => {
+                let end = extracted.end;
+                self.stats.records += 1;
+                if self.hits.passes(self.base + start, self.base + end) {
+                    match extracted.finish(json) {
+                        Ok(()) => self.accept(&mut extracted.record),
+                        Err(error) => self.extract_failed(error, self.base),
+                    }
+                }
+                return Ok(end);
             }
-            return Ok(end);
-        }
+            Err(error) => error,
+        };
         let end = scan::container_end_fast(buf, start)?;
         self.stats.records += 1;
         let (abs_start, abs_end) = (self.base + start, self.base + end);
@@ -414,16 +413,9 @@ impl<'h> Decoder<'h, '_> {
             if !self.hits.passes(abs_start, abs_end) {
                 return Ok(end);
             }
-            match extract::record(self.json(&buf[..end]), start) {
-                Ok((record, _)) => {
-                    self.accept(record);
-                    return Ok(end);
-                }
-                Err(ExtractError::NoEventTime) => {}
-                Err(error) => {
-                    self.extract_failed(error, self.base);
-                    return Ok(end);
-                }
+            if !matches!(error, ExtractError::NoEventTime) {
+                self.extract_failed(error, self.base);
+                return Ok(end);
             }
         }
         match self.object(&buf[..end], start, false) {
@@ -589,12 +581,20 @@ impl<'h> Decoder<'h, '_> {
         if !passes {
             return;
         }
-        match extract::record(self.json_at(bytes, at), 0) {
-            Ok((record, end)) if scan::skip_ws(bytes, end) == bytes.len() => self.accept(record),
-            Ok((_, end)) => self.bad_record(DecodeError::InvalidJson(format!(
-                "trailing characters at byte {end}"
+        let json = self.json_at(bytes, at);
+        let base = at.unwrap_or(0);
+        match extract::record(json, 0) {
+            Ok(mut extracted) if scan::skip_ws(bytes, extracted.end) == bytes.len() => {
+                match extracted.finish(json) {
+                    Ok(()) => self.accept(&mut extracted.record),
+                    Err(error) => self.extract_failed(error, base),
+                }
+            }
+            Ok(extracted) => self.bad_record(DecodeError::InvalidJson(format!(
+                "trailing characters at byte {}",
+                base + extracted.end
             ))),
-            Err(error) => self.extract_failed(error, at.unwrap_or(0)),
+            Err(error) => self.extract_failed(error, base),
         }
     }
 
@@ -611,15 +611,15 @@ impl<'h> Decoder<'h, '_> {
     }
 
     /// A parsed record: check its time and hand it on.
-    fn accept(&mut self, mut record: Record<'_>) {
+    fn accept(&mut self, record: &mut Record<'_>) {
         match parse_event_time(&record.event_time) {
             Some(millis) => {
                 record.event_time_millis = millis;
                 self.stats.records_parsed += 1;
-                (self.on_record)(&record, &self.location);
+                (self.on_record)(record, &self.location);
             }
             None => {
-                let time = record.event_time.into_owned();
+                let time = record.event_time.to_string();
                 self.bad_record(DecodeError::InvalidEventTime(time));
             }
         }

@@ -88,15 +88,15 @@ fn string<'a>(
     match json.bytes.get(i) {
         Some(b'"') => {
             let (close, escaped) = scan::string_end_escaped(json.bytes, i + 1)?;
-            let text = if escaped {
-                json_string(&json.bytes[i..=close])
-                    .map_err(|e| ExtractError::Invalid(format!("`{field}`: {e}")))?
-            } else {
-                Cow::Borrowed(
-                    json.text(i + 1, close)
-                        .ok_or_else(|| ExtractError::Invalid(format!("`{field}`: invalid utf-8")))?,
-                )
-            };
+            let text =
+                if escaped {
+                    json_string(&json.bytes[i..=close])
+                        .map_err(|e| ExtractError::Invalid(format!("`{field}`: {e}")))?
+                } else {
+                    Cow::Borrowed(json.text(i + 1, close).ok_or_else(|| {
+                        ExtractError::Invalid(format!("`{field}`: invalid utf-8"))
+                    })?)
+                };
             *slot = Some(text);
             Ok(close + 1)
         }
@@ -134,25 +134,54 @@ fn object<'a, T>(
     }
 }
 
-/// Any JSON value at `bytes[i]`, kept raw (`null` gives `None`).
-fn raw<'a>(json: Json<'a>, i: usize, field: &str, slot: &mut Option<&'a RawValue>) -> Result<usize> {
+/// Where a raw value (`requestParameters`, `responseElements`) sits, checked later.
+type RawSpan = Option<(usize, usize)>;
+
+/// Any JSON value at `bytes[i]`: only its extent now; [`Extracted::finish`] validates it.
+fn raw_span(json: Json<'_>, i: usize, slot: &mut RawSpan) -> Result<usize> {
     let end = scan::skip_value(json.bytes, i)?;
-    let bytes = &json.bytes[i..end];
-    *slot = if bytes == b"null" {
-        None
-    } else {
-        Some(
-            serde_json::from_slice(bytes)
-                .map_err(|e| ExtractError::Invalid(format!("`{field}`: {e}")))?,
-        )
-    };
+    *slot = Some((i, end));
     Ok(end)
 }
 
-/// The record whose object opens at `bytes[open]`, and where it ends.
-pub(crate) fn record(json: Json<'_>, open: usize) -> Result<(Record<'_>, usize)> {
+/// A validated raw value (`null` gives `None`).
+fn raw<'a>(json: Json<'a>, span: RawSpan, field: &str) -> Result<Option<&'a RawValue>> {
+    let Some((start, end)) = span else {
+        return Ok(None);
+    };
+    let bytes = &json.bytes[start..end];
+    if bytes == b"null" {
+        return Ok(None);
+    }
+    serde_json::from_slice(bytes)
+        .map(Some)
+        .map_err(|e| ExtractError::Invalid(format!("`{field}`: {e}")))
+}
+
+/// A record read up to its raw values, which are validated only if it is kept.
+pub(crate) struct Extracted<'a> {
+    /// The record (raw values still `None`).
+    pub(crate) record: Record<'a>,
+    /// The index after the record's closing `}`.
+    pub(crate) end: usize,
+    request_parameters: RawSpan,
+    response_elements: RawSpan,
+}
+
+impl<'a> Extracted<'a> {
+    /// Validates the raw values and sets them in the record.
+    pub(crate) fn finish(&mut self, json: Json<'a>) -> Result<()> {
+        self.record.request_parameters = raw(json, self.request_parameters, "requestParameters")?;
+        self.record.response_elements = raw(json, self.response_elements, "responseElements")?;
+        Ok(())
+    }
+}
+
+/// The record whose object opens at `bytes[open]` (raw values not yet validated).
+pub(crate) fn record(json: Json<'_>, open: usize) -> Result<Extracted<'_>> {
     let mut r = Record::default();
     let mut event_time = None;
+    let (mut request_parameters, mut response_elements) = (None, None);
     let end = walk(json, open, |key, v| {
         Ok(Some(match key {
             b"eventTime" => {
@@ -183,14 +212,21 @@ pub(crate) fn record(json: Json<'_>, open: usize) -> Result<(Record<'_>, usize)>
                 "vpcEndpointAccountId",
                 &mut r.vpc_endpoint_account_id,
             )?,
-            b"userIdentity" => object(json, v, "userIdentity", &mut r.user_identity, user_identity)?,
-            b"requestParameters" => raw(json, v, "requestParameters", &mut r.request_parameters)?,
-            b"responseElements" => raw(json, v, "responseElements", &mut r.response_elements)?,
+            b"userIdentity" => {
+                object(json, v, "userIdentity", &mut r.user_identity, user_identity)?
+            }
+            b"requestParameters" => raw_span(json, v, &mut request_parameters)?,
+            b"responseElements" => raw_span(json, v, &mut response_elements)?,
             _ => return Ok(None),
         }))
     })?;
     r.event_time = event_time.ok_or(ExtractError::NoEventTime)?;
-    Ok((r, end))
+    Ok(Extracted {
+        record: r,
+        end,
+        request_parameters,
+        response_elements,
+    })
 }
 
 fn user_identity(json: Json<'_>, open: usize) -> Result<(UserIdentity<'_>, usize)> {

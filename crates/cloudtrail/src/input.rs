@@ -123,7 +123,10 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), ReadError> {
 /// number (whatever the file is called). Multi-member gzip is decompressed entirely.
 pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
     let mut raw = Vec::new();
-    read_raw(input, &mut raw)?;
+    read_raw(input, &mut raw).map_err(|source| ReadError::Io {
+        path: input_path(input),
+        source,
+    })?;
     if !gzip::is_gzip(&raw) {
         return Ok(raw);
     }
@@ -138,21 +141,21 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Reads the bytes of `input` as stored into `raw` (replacing its content).
-pub(crate) fn read_raw(input: &Input, raw: &mut Vec<u8>) -> Result<(), ReadError> {
+pub(crate) fn read_raw(input: &Input, raw: &mut Vec<u8>) -> io::Result<()> {
     raw.clear();
-    let result = match input {
-        Input::File(path) => fs_err::File::open(path).and_then(|mut file| {
+    match input {
+        Input::File(path) => {
+            let mut file = fs_err::File::open(path)?;
             if let Ok(meta) = file.metadata() {
                 raw.reserve(usize::try_from(meta.len()).unwrap_or(0));
             }
-            file.read_to_end(raw)
-        }),
-        Input::Stdin => io::stdin().lock().read_to_end(raw),
-    };
-    result.map(drop).map_err(|source| ReadError::Io {
-        path: input_path(input),
-        source,
-    })
+            file.read_to_end(raw)?;
+        }
+        Input::Stdin => {
+            io::stdin().lock().read_to_end(raw)?;
+        }
+    }
+    Ok(())
 }
 
 fn input_path(input: &Input) -> PathBuf {

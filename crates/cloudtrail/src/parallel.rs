@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::decode::{DecodeError, DecodeOptions, DecodeStats, Location, decode_buffer};
 use crate::gzip::{self, OutBuf};
-use crate::input::{Input, ReadError, read_raw};
+use crate::input::{Input, read_raw};
 use crate::record::Record;
 
 /// What [`decode_inputs`] returns.
@@ -78,16 +78,11 @@ impl Worker {
         map: &(dyn Fn(&Record<'_>, &Location) -> Option<T> + Sync),
     ) -> (Vec<T>, DecodeStats) {
         let source = input.to_string();
-        if let Err(e) = read_raw(input, &mut self.raw) {
-            let error = match e {
-                ReadError::Io { source, .. } => DecodeError::Io(source),
-                ReadError::NotFound { path } => DecodeError::Io(std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("`{}` not found", path.display()),
-                )),
-                ReadError::Gzip { source, .. } => DecodeError::Gzip(source),
-            };
-            return (Vec::new(), DecodeStats::unreadable(&source, 0, error));
+        if let Err(error) = read_raw(input, &mut self.raw) {
+            return (
+                Vec::new(),
+                DecodeStats::unreadable(&source, 0, DecodeError::Io(error)),
+            );
         }
         let bytes_read = self.raw.len() as u64;
         let buffer = if gzip::is_gzip(&self.raw) {

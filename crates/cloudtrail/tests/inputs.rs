@@ -124,3 +124,25 @@ fn parallel_results_are_in_input_order_for_any_thread_count() {
         assert_eq!(decoded.stats.records, expected.len() as u64);
     }
 }
+
+#[test]
+fn an_unreadable_input_is_a_problem_and_the_others_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    fs_err::write(&good, s3(&[record("A", "2024-08-02T08:23:24Z", "")])).unwrap();
+    let gone = dir.path().join("gone.json");
+    let inputs = [Input::File(gone.clone()), Input::File(good)];
+    let decoded = decode_inputs(&inputs, &DecodeOptions::default(), None, &|r, _| {
+        r.event_name.as_deref().map(str::to_owned)
+    });
+    assert_eq!(decoded.items, ["A"]);
+    assert_eq!(decoded.stats.problems.len(), 1);
+    let problem = &decoded.stats.problems[0];
+    assert!(matches!(problem.error, cloudtrail::DecodeError::Io(_)));
+    assert_eq!(problem.location.source, gone.display().to_string());
+    assert!(
+        problem.to_string().contains("No such file or directory"),
+        "{problem}"
+    );
+    assert_eq!(decoded.stats.inputs, 2);
+}

@@ -157,7 +157,7 @@ fn edited_snapshot_round_trips_and_delete_restores_access() {
         decide(&reread, list_tables("2021-03-08T20:00:00Z")).0,
         Decision::ExplicitlyDenied
     );
-    let role = &reread.as_json()["RoleDetailList"][0];
+    let role = &reread.as_json().unwrap()["RoleDetailList"][0];
     assert_eq!(role["RolePolicyList"][1]["PolicyName"], "RevokeOldSessions");
     assert_eq!(
         role["RolePolicyList"][1]["PolicyDocument"]["Statement"]["Condition"]["DateLessThan"]["aws:TokenIssueTime"],
@@ -169,7 +169,7 @@ fn edited_snapshot_round_trips_and_delete_restores_access() {
         role["InstanceProfileList"],
         original["RoleDetailList"][0]["InstanceProfileList"]
     );
-    assert_eq!(reread.as_json()["Policies"], original["Policies"]);
+    assert_eq!(reread.as_json().unwrap()["Policies"], original["Policies"]);
 
     let mut reread = reread;
     assert!(

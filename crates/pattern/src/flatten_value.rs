@@ -16,7 +16,7 @@ pub(crate) fn flatten(event: &Value) -> HashMap<String, Vec<Field<'_>>> {
         trail: Vec::new(),
         arrays: 0,
     };
-    walker.visit(event, String::new());
+    walker.visit(event, None);
     out
 }
 
@@ -27,16 +27,15 @@ struct Walker<'v, 'o> {
 }
 
 impl<'v> Walker<'v, '_> {
-    fn visit(&mut self, value: &'v Value, path: String) {
+    /// `path` is `None` for the event itself (its keys start paths).
+    fn visit(&mut self, value: &'v Value, path: Option<String>) {
         let leaf = match value {
             Value::Object(object) => {
                 for (key, inner) in object {
-                    let child = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    self.visit(inner, child);
+                    let child = path
+                        .as_ref()
+                        .map_or_else(|| key.clone(), |path| format!("{path}.{key}"));
+                    self.visit(inner, Some(child));
                 }
                 return;
             }
@@ -58,9 +57,12 @@ impl<'v> Walker<'v, '_> {
             Value::Bool(b) => Leaf::Bool(*b),
             Value::Null => Leaf::Null,
         };
-        self.out.entry(path).or_default().push(Field {
-            leaf,
-            trail: self.trail.clone(),
-        });
+        self.out
+            .entry(path.unwrap_or_default())
+            .or_default()
+            .push(Field {
+                leaf,
+                trail: self.trail.clone(),
+            });
     }
 }

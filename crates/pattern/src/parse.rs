@@ -88,13 +88,14 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Rule>, PatternError> {
         return Err(PatternError::NotAnObject);
     };
     let mut rules = Vec::new();
-    parse_object(&object, "", &mut rules, false)?;
+    parse_object(&object, None, &mut rules, false)?;
     Ok(rules)
 }
 
+/// `prefix` is the path of `object` (`None` at the top level, where keys start paths).
 fn parse_object(
     object: &Map<String, Value>,
-    prefix: &str,
+    prefix: Option<&str>,
     rules: &mut Vec<Rule>,
     inside_or: bool,
 ) -> Result<(), PatternError> {
@@ -109,13 +110,9 @@ fn parse_object(
         if inside_or && RESERVED_IN_OR.contains(&key.as_str()) {
             return Err(PatternError::OrReservedName(key.clone()));
         }
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
+        let path = prefix.map_or_else(|| key.clone(), |prefix| format!("{prefix}.{key}"));
         match value {
-            Value::Object(inner) => parse_object(inner, &path, rules, inside_or)?,
+            Value::Object(inner) => parse_object(inner, Some(&path), rules, inside_or)?,
             Value::Array(members) => {
                 let ops = parse_members(members)?;
                 if rules.is_empty() {
@@ -132,7 +129,11 @@ fn parse_object(
 }
 
 /// `$or`: every alternative is merged with the rules built so far (a cross product).
-fn parse_or(value: &Value, prefix: &str, rules: &mut Vec<Rule>) -> Result<(), PatternError> {
+fn parse_or(
+    value: &Value,
+    prefix: Option<&str>,
+    rules: &mut Vec<Rule>,
+) -> Result<(), PatternError> {
     let Value::Array(alternatives) = value else {
         return Err(PatternError::OrNotArray);
     };

@@ -6,7 +6,7 @@ use pattern::{Matcher, Pattern};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const KEYS: [&str; 4] = ["a", "b", "c", "a.b"];
+const KEYS: [&str; 5] = ["a", "b", "", "c", "a.b"];
 const STRINGS: [&str; 10] = [
     "", "a", "ab", "ba", "abc", "A", "Ab", "10.0.0.1", "10.0.1.9", "x*y",
 ];
@@ -85,7 +85,7 @@ fn operator() -> impl Strategy<Value = Value> {
 
 fn field_conditions() -> impl Strategy<Value = serde_json::Map<String, Value>> {
     prop::collection::btree_map(
-        prop::sample::select(vec!["a", "b", "c", "a.b", "b.c", "c.a"]),
+        prop::sample::select(vec!["a", "b", "c", "", "a.b", "b.c", "c.a", ".b"]),
         prop::collection::vec(operator(), 1..3),
         1..3,
     )

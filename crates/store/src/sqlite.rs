@@ -274,7 +274,7 @@ mod tests {
             archived: Some(false),
             ..FindingFilter::default()
         };
-        assert_eq!(store.findings(&active).unwrap(), [medium.clone()]);
+        assert_eq!(store.findings(&active).unwrap(), std::slice::from_ref(&medium));
         assert!(store.finding(&high.id).unwrap().unwrap().service.archived);
 
         let high_only = FindingFilter {

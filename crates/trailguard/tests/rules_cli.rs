@@ -57,7 +57,7 @@ warning: rule `GuardDuty-Event-S3-Stealth-Policy`: target `GuardDutySNSTopic-IAM
 }
 
 #[test]
-fn imported_rules_are_valid_configuration() {
+fn imported_rules_are_valid_configuration_with_placeholders_to_fill() {
     let dir = tempfile::tempdir().unwrap();
     fs_err::write(dir.path().join("trailguard.toml"), EXPECTED_TOML).unwrap();
     let output = Command::cargo_bin("trailguard")
@@ -69,6 +69,17 @@ fn imported_rules_are_valid_configuration() {
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         "ok: 4 rules (4 enabled), 6 targets, 0 suppressions, 0 severity overrides\n"
+    );
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "\
+warning: rule `GuardDuty-Event-EC2-MaliciousIPCaller`, target `GuardDutyEvent-Lambda-Trigger`: `function_name` is still the placeholder `<GetAtt RemediationLambdaEC2.Arn>`
+warning: rule `GuardDuty-Event-EC2-MaliciousIPCaller`, target `GuardDutySNSTopic-EC2-ThreatList`: `topic_arn` is still the placeholder `<Ref GuardDutySNSTopic>`
+warning: rule `GuardDuty-Event-IAMUser-InstanceCredentialExfiltration`, target `GuardDutyEvent-Lambda-Trigger`: `function_name` is still the placeholder `<GetAtt RemediationLambdaICE.Arn>`
+warning: rule `GuardDuty-Event-IAMUser-InstanceCredentialExfiltration`, target `GuardDutySNSTopic-EC2-IAM`: `topic_arn` is still the placeholder `<Ref GuardDutySNSTopic>`
+warning: rule `GuardDuty-Event-IAMUser-MaliciousIPCaller`, target `GuardDutySNSTopic-IAM-ThreatList`: `topic_arn` is still the placeholder `<Ref GuardDutySNSTopic>`
+warning: rule `GuardDuty-Event-S3-Stealth-Policy`, target `GuardDutySNSTopic-IAM-ThreatList`: `topic_arn` is still the placeholder `<Ref GuardDutySNSTopic>`
+"
     );
     assert_eq!(output.status.code(), Some(0));
 }

@@ -83,10 +83,17 @@ fn workshop_writes_the_library_files_and_one_summary_line() {
     let (expected, summary) = library(Scenario::Workshop, 7, None);
     assert_eq!(files(out.path()), files(expected.path()));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with(&summary_prefix(&summary, out.path())), "{stderr}");
+    assert!(
+        stderr.starts_with(&summary_prefix(&summary, out.path())),
+        "{stderr}"
+    );
     assert!(stderr.trim_end().ends_with(" MB/s)"), "{stderr}");
     let first = files(out.path()).into_keys().next().unwrap();
-    assert!(first.starts_with("AWSLogs/123456789012/CloudTrail/"), "{}", first.display());
+    assert!(
+        first.starts_with("AWSLogs/123456789012/CloudTrail/"),
+        "{}",
+        first.display()
+    );
 }
 
 #[test]
@@ -109,7 +116,10 @@ fn bulk_writes_exactly_the_requested_events_from_the_given_start() {
     let (expected, summary) = library(Scenario::Bulk { events: 1_500 }, 3, Some(start));
     assert_eq!(summary.events, 1_500);
     assert_eq!(files(out.path()), files(expected.path()));
-    assert!(stderr.starts_with(&summary_prefix(&summary, out.path())), "{stderr}");
+    assert!(
+        stderr.starts_with(&summary_prefix(&summary, out.path())),
+        "{stderr}"
+    );
     assert!(
         files(out.path())
             .keys()
@@ -175,7 +185,10 @@ fn hunt_over_the_workshop_finds_exactly_the_stolen_credentials() {
         facts.instance_id.as_str()
     );
     let action = &finding["service"]["action"]["awsApiCallAction"];
-    assert_eq!(action["remoteIpDetails"]["ipAddressV4"], facts.attacker_ip.as_str());
+    assert_eq!(
+        action["remoteIpDetails"]["ipAddressV4"],
+        facts.attacker_ip.as_str()
+    );
     assert_eq!(finding["service"]["count"], 13);
     let seen = |field: &str| {
         finding["service"][field]

@@ -18,8 +18,10 @@ use super::rng::Rng;
 const WINDOW: i64 = 300;
 /// Busy windows are split into several files of at most this many records, as CloudTrail does.
 const MAX_RECORDS: usize = 1_000;
-/// Gzip level: libdeflate's 6, the zlib default CloudTrail's own files resemble in ratio.
-const GZIP_LEVEL: i32 = 3;
+/// Gzip level: libdeflate's fastest. On this data it gives about 9:1, near the ~7.5:1 of the
+/// CloudTrail sets the project benchmarks against (1.5 GB of JSON in ~200 MB); level 6 gives
+/// 11.6:1 at 1.6 times the CPU time (see docs/benchmarks/simulate.md).
+const GZIP_LEVEL: i32 = 1;
 /// How far (in positions) a record may move from time order inside its file.
 const SHUFFLE_REACH: u64 = 6;
 

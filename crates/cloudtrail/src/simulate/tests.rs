@@ -613,23 +613,3 @@ fn bulk_refuses_too_few_events() {
         "`--events 999` is too small for the bulk scenario (minimum 1000)"
     );
 }
-
-#[test]
-fn zz_dump() {
-    let _ = std::fs::remove_dir_all("/tmp/simdump");
-    let options = Options {
-        scenario: Scenario::Workshop,
-        out: "/tmp/simdump".into(),
-        seed: 7,
-        start: None,
-    };
-    simulate(&options).unwrap();
-    let _ = std::fs::remove_dir_all("/tmp/simdump-bulk");
-    let options = Options {
-        scenario: Scenario::Bulk { events: 20_000 },
-        out: "/tmp/simdump-bulk".into(),
-        seed: 7,
-        start: None,
-    };
-    simulate(&options).unwrap();
-}

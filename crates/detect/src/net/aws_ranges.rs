@@ -111,7 +111,9 @@ impl AwsIpRanges {
     /// Parses `ip-ranges.json` text. Unknown fields are ignored; a prefix that is not a CIDR of
     /// its array's family is an error.
     pub fn from_json(bytes: &[u8]) -> Result<Self, NetError> {
+        let t0 = std::time::Instant::now();
         let raw: RawFile<'_> = serde_json::from_slice(bytes).map_err(NetError::Json)?;
+        let t1 = t0.elapsed();
         let mut interner = Interner::default();
         let mut entries = Vec::with_capacity(raw.prefixes.len() + raw.ipv6_prefixes.len());
         for (field, list, want_v4) in [
@@ -137,16 +139,20 @@ impl AwsIpRanges {
                 });
             }
         }
+        let t2 = t0.elapsed();
         let names = interner.names;
         // Group by CIDR, preferred service first; the sort is stable, so equal entries keep
         // file order.
         let ranks = service_ranks(&names);
         entries.sort_by_key(|e| (e.prefix, ranks.get(e.service as usize).copied()));
+        let t3 = t0.elapsed();
         let table = PrefixTable::build(
             (0u32..)
                 .zip(&entries)
                 .map(|(index, entry)| (entry.prefix, index)),
         );
+        let t4 = t0.elapsed();
+        eprintln!("TIMING json {t1:?} entries {t2:?} sort {t3:?} table {t4:?}");
         Ok(Self {
             sync_token: raw.sync_token.into_owned(),
             create_date: raw.create_date.into_owned(),

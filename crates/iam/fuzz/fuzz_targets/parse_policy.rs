@@ -18,12 +18,20 @@ fuzz_target!(|data: &[u8]| {
     context.insert("aws:SourceIp", "203.0.113.9");
     context.insert("aws:TokenIssueTime", "2021-03-08T12:34:55Z");
     context.insert_multi("aws:TagKeys", &["a", "b"]);
-    let principal = Principal::parse("arn:aws:sts::123456789012:assumed-role/R/i-0123456789abcdef0");
-    let Ok(request) = Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k", None, context) else {
+    let principal =
+        Principal::parse("arn:aws:sts::123456789012:assumed-role/R/i-0123456789abcdef0");
+    let Ok(request) = Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k", None, context)
+    else {
         return;
     };
-    let as_identity = PolicySet { identity: vec![policy.clone()], ..PolicySet::default() };
+    let as_identity = PolicySet {
+        identity: vec![policy.clone()],
+        ..PolicySet::default()
+    };
     let _ = evaluate(&as_identity, &request);
-    let as_resource = PolicySet { resource: Some(policy), ..PolicySet::default() };
+    let as_resource = PolicySet {
+        resource: Some(policy),
+        ..PolicySet::default()
+    };
     let _ = evaluate(&as_resource, &request);
 });

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::{SnapshotError, format_error, str_field};
+use super::raw::{self, Gaad};
+use super::{InstanceProfile, SnapshotError};
 use crate::policy::Policy;
 
 /// A role: where it sits in `RoleDetailList` and its compiled policies.
@@ -19,6 +20,7 @@ pub(super) struct RoleEntry {
     pub(super) boundary: Option<String>,
     pub(super) trust: Option<Policy>,
     pub(super) tags: Vec<(String, String)>,
+    pub(super) profiles: Vec<InstanceProfile>,
 }
 
 /// A user.
@@ -50,148 +52,109 @@ pub(super) struct Index {
     pub(super) managed: HashMap<String, Policy>,
 }
 
-fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
 fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_owned()
 }
 
-/// Inline policies of a `RolePolicyList`/`UserPolicyList`/`GroupPolicyList`.
-fn inline(v: &Value, key: &str, path: &str) -> Result<Vec<Policy>, SnapshotError> {
-    list(v, key)
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let name = p.get("PolicyName").and_then(Value::as_str).ok_or_else(|| {
-                format_error(format!("{path}.{key}[{i}]"), "missing `PolicyName`")
-            })?;
-            let doc = p.get("PolicyDocument").ok_or_else(|| {
-                format_error(format!("{path}.{key}[{i}]"), "missing `PolicyDocument`")
-            })?;
-            Ok(Policy::from_json(name, doc)?)
-        })
-        .collect()
+/// Compiles a document given as raw JSON: an object, or a (URL-encoded) JSON string.
+pub(super) fn compile(name: &str, document: &RawValue) -> Result<Policy, SnapshotError> {
+    let text = document.get();
+    if text.starts_with('"') {
+        let inner: String =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        return Ok(Policy::parse(name, &inner)?);
+    }
+    Ok(Policy::parse(name, text)?)
 }
 
-fn attached(v: &Value) -> Vec<String> {
-    list(v, "AttachedManagedPolicies")
-        .iter()
-        .map(|p| str_field(p, "PolicyArn").to_owned())
-        .collect()
+fn inline(list: &[raw::Inline<'_>]) -> Result<Vec<Policy>, SnapshotError> {
+    list.iter().map(|p| compile(&p.name, p.document)).collect()
 }
 
-fn boundary(v: &Value) -> Option<String> {
-    v.get("PermissionsBoundary")
-        .and_then(|b| b.get("PermissionsBoundaryArn"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+fn attached(list: &[raw::Attached<'_>]) -> Vec<String> {
+    list.iter().map(|p| p.arn.clone().into_owned()).collect()
 }
 
-fn tags(v: &Value) -> Vec<(String, String)> {
-    list(v, "Tags")
-        .iter()
-        .map(|t| {
-            (
-                str_field(t, "Key").to_owned(),
-                str_field(t, "Value").to_owned(),
-            )
-        })
+fn tags(list: &[raw::Tag<'_>]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|t| (t.key.clone().into_owned(), t.value.clone().into_owned()))
         .collect()
 }
 
 impl RoleEntry {
     /// Compiles the role at `RoleDetailList[index]`.
-    pub(super) fn build(v: &Value, index: usize) -> Result<Self, SnapshotError> {
-        let path = format!("RoleDetailList[{index}]");
-        let arn = str_field(v, "Arn").to_owned();
-        if arn.is_empty() {
-            return Err(format_error(path, "missing `Arn`"));
-        }
-        let trust = match v.get("AssumeRolePolicyDocument") {
-            Some(doc) => Some(Policy::from_json("AssumeRolePolicyDocument", doc)?),
+    pub(super) fn build(role: &raw::Role<'_>, index: usize) -> Result<Self, SnapshotError> {
+        let trust = match role.trust {
+            Some(doc) => Some(compile("AssumeRolePolicyDocument", doc)?),
             None => None,
         };
         Ok(Self {
             index,
-            account: account_of(&arn),
-            id: str_field(v, "RoleId").to_owned(),
-            inline: inline(v, "RolePolicyList", &path)?,
-            managed: attached(v),
-            boundary: boundary(v),
+            account: account_of(&role.arn),
+            id: role.id.clone().into_owned(),
+            arn: role.arn.clone().into_owned(),
+            inline: inline(&role.inline)?,
+            managed: attached(&role.attached),
+            boundary: role.boundary.as_ref().map(|b| b.arn.clone().into_owned()),
             trust,
-            tags: tags(v),
-            arn,
+            tags: tags(&role.tags),
+            profiles: role
+                .profiles
+                .iter()
+                .map(|p| InstanceProfile {
+                    name: p.name.clone().into_owned(),
+                    arn: p.arn.clone().into_owned(),
+                })
+                .collect(),
         })
     }
 }
 
 impl Index {
     /// Compiles every principal and managed policy of a snapshot.
-    pub(super) fn build(raw: &Value) -> Result<Self, SnapshotError> {
-        if !raw.is_object() {
-            return Err(format_error("$".into(), "a snapshot must be a json object"));
-        }
+    pub(super) fn build(gaad: &Gaad<'_>) -> Result<Self, SnapshotError> {
         let mut index = Self::default();
-        for (i, role) in list(raw, "RoleDetailList").iter().enumerate() {
-            let entry = RoleEntry::build(role, i)?;
+        for (i, role) in gaad.roles.iter().enumerate() {
             index
                 .roles
-                .insert(str_field(role, "RoleName").to_owned(), entry);
+                .insert(role.name.clone().into_owned(), RoleEntry::build(role, i)?);
         }
-        for (i, user) in list(raw, "UserDetailList").iter().enumerate() {
-            let arn = str_field(user, "Arn").to_owned();
+        for user in &gaad.users {
             let entry = UserEntry {
-                account: account_of(&arn),
-                id: str_field(user, "UserId").to_owned(),
-                inline: inline(user, "UserPolicyList", &format!("UserDetailList[{i}]"))?,
-                managed: attached(user),
-                groups: list(user, "GroupList")
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                boundary: boundary(user),
-                tags: tags(user),
-                arn,
+                account: account_of(&user.arn),
+                id: user.id.clone().into_owned(),
+                arn: user.arn.clone().into_owned(),
+                inline: inline(&user.inline)?,
+                managed: attached(&user.attached),
+                groups: user.groups.iter().map(|g| g.clone().into_owned()).collect(),
+                boundary: user.boundary.as_ref().map(|b| b.arn.clone().into_owned()),
+                tags: tags(&user.tags),
             };
-            index
-                .users
-                .insert(str_field(user, "UserName").to_owned(), entry);
+            index.users.insert(user.name.clone().into_owned(), entry);
         }
-        for (i, group) in list(raw, "GroupDetailList").iter().enumerate() {
+        for group in &gaad.groups {
             let entry = GroupEntry {
-                inline: inline(group, "GroupPolicyList", &format!("GroupDetailList[{i}]"))?,
-                managed: attached(group),
+                inline: inline(&group.inline)?,
+                managed: attached(&group.attached),
             };
-            index
-                .groups
-                .insert(str_field(group, "GroupName").to_owned(), entry);
+            index.groups.insert(group.name.clone().into_owned(), entry);
         }
-        for (i, policy) in list(raw, "Policies").iter().enumerate() {
-            let versions = list(policy, "PolicyVersionList");
-            let default_id = str_field(policy, "DefaultVersionId");
-            let default = versions
-                .iter()
-                .find(|v| v.get("IsDefaultVersion").and_then(Value::as_bool) == Some(true))
-                .or_else(|| {
-                    versions
-                        .iter()
-                        .find(|v| str_field(v, "VersionId") == default_id)
+        for (i, policy) in gaad.policies.iter().enumerate() {
+            let default = policy.versions.iter().find(|v| v.is_default).or_else(|| {
+                policy
+                    .versions
+                    .iter()
+                    .find(|v| Some(&v.id) == policy.default_version.as_ref())
+            });
+            let Some(doc) = default.and_then(|v| v.document) else {
+                return Err(SnapshotError::Format {
+                    path: format!("Policies[{i}]"),
+                    message: "no default policy version".into(),
                 });
-            let Some(doc) = default.and_then(|v| v.get("Document")) else {
-                return Err(format_error(
-                    format!("Policies[{i}]"),
-                    "no default policy version",
-                ));
             };
-            let compiled = Policy::from_json(str_field(policy, "PolicyName"), doc)?;
             index
                 .managed
-                .insert(str_field(policy, "Arn").to_owned(), compiled);
+                .insert(policy.arn.clone().into_owned(), compile(&policy.name, doc)?);
         }
         Ok(index)
     }

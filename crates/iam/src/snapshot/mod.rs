@@ -6,6 +6,9 @@
 //! put, replaced or deleted) is written back in the same format with every other field intact.
 
 mod index;
+mod raw;
+
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -52,9 +55,14 @@ pub struct InstanceProfile {
 }
 
 /// A loaded snapshot.
+///
+/// Loading reads only what evaluation needs (names, ARNs, policy documents, tags, instance
+/// profiles); the full JSON tree is built the first time it is asked for or edited.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
-    raw: Value,
+    /// The text as read, until the JSON tree is built.
+    text: String,
+    json: OnceLock<Value>,
     index: Index,
 }
 
@@ -64,32 +72,65 @@ impl Snapshot {
     /// # Errors
     /// If it is not JSON, not that format, or holds an invalid policy.
     pub fn parse(text: &str) -> Result<Self, SnapshotError> {
-        let raw: Value =
-            serde_json::from_str(text).map_err(|e| SnapshotError::Json(e.to_string()))?;
-        Self::from_json(raw)
+        let gaad: raw::Gaad<'_> = serde_json::from_str(text).map_err(|e| {
+            if e.is_data() {
+                SnapshotError::Format {
+                    path: format!("line {} column {}", e.line(), e.column()),
+                    message: e.to_string(),
+                }
+            } else {
+                SnapshotError::Json(e.to_string())
+            }
+        })?;
+        let index = Index::build(&gaad)?;
+        Ok(Self {
+            text: text.to_owned(),
+            json: OnceLock::new(),
+            index,
+        })
     }
 
     /// Loads a snapshot already parsed as JSON.
     ///
     /// # Errors
     /// As [`Snapshot::parse`].
-    pub fn from_json(raw: Value) -> Result<Self, SnapshotError> {
-        let index = Index::build(&raw)?;
-        Ok(Self { raw, index })
+    pub fn from_json(json: Value) -> Result<Self, SnapshotError> {
+        let snapshot = Self::parse(&json.to_string())?;
+        let _ = snapshot.json.set(json);
+        Ok(Snapshot {
+            text: String::new(),
+            ..snapshot
+        })
     }
 
-    /// The snapshot as JSON text, in the format it was read in.
+    /// The snapshot as JSON text, in the format it was read in (edits included).
     ///
     /// # Errors
-    /// Never in practice (serializing a JSON value).
+    /// Never in practice (the text was valid JSON when loaded).
     pub fn to_json_pretty(&self) -> Result<String, SnapshotError> {
-        serde_json::to_string_pretty(&self.raw).map_err(|e| SnapshotError::Json(e.to_string()))
+        serde_json::to_string_pretty(self.as_json()?)
+            .map_err(|e| SnapshotError::Json(e.to_string()))
     }
 
-    /// The snapshot's JSON.
-    #[must_use]
-    pub fn as_json(&self) -> &Value {
-        &self.raw
+    /// The snapshot's JSON (edits included).
+    ///
+    /// # Errors
+    /// Never in practice (the text was valid JSON when loaded).
+    pub fn as_json(&self) -> Result<&Value, SnapshotError> {
+        if let Some(json) = self.json.get() {
+            return Ok(json);
+        }
+        let json: Value =
+            serde_json::from_str(&self.text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        Ok(self.json.get_or_init(|| json))
+    }
+
+    fn json_mut(&mut self) -> Result<&mut Value, SnapshotError> {
+        self.as_json()?;
+        self.text = String::new();
+        self.json
+            .get_mut()
+            .ok_or_else(|| SnapshotError::Json("snapshot json unavailable".into()))
     }
 
     /// Managed policies attached somewhere but missing from `Policies` (they are ignored).
@@ -135,21 +176,7 @@ impl Snapshot {
     /// # Errors
     /// If the role is unknown.
     pub fn instance_profiles(&self, role: &str) -> Result<Vec<InstanceProfile>, SnapshotError> {
-        let entry = self.role(role)?;
-        let profiles = self
-            .role_json(entry)
-            .get("InstanceProfileList")
-            .and_then(Value::as_array)
-            .map(|list| {
-                list.iter()
-                    .map(|p| InstanceProfile {
-                        name: str_field(p, "InstanceProfileName").to_owned(),
-                        arn: str_field(p, "Arn").to_owned(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(profiles)
+        Ok(self.role(role)?.profiles.clone())
     }
 
     /// Puts (adds or replaces) an inline role policy, as `iam:PutRolePolicy` does. The document
@@ -332,28 +359,25 @@ impl Snapshot {
             .ok_or_else(|| SnapshotError::UnknownRole(role.to_owned()))
     }
 
-    fn role_json(&self, entry: &RoleEntry) -> &Value {
-        self.raw
-            .get("RoleDetailList")
-            .and_then(|l| l.get(entry.index))
-            .unwrap_or(&Value::Null)
-    }
-
     fn role_json_mut(&mut self, index: usize) -> Result<&mut Map<String, Value>, SnapshotError> {
-        self.raw
+        self.json_mut()?
             .get_mut("RoleDetailList")
             .and_then(|l| l.get_mut(index))
             .and_then(Value::as_object_mut)
             .ok_or_else(|| format_error(format!("RoleDetailList[{index}]"), "must be an object"))
     }
 
+    /// Recompiles a role after an edit of its JSON.
     fn reindex_role(&mut self, role: &str, index: usize) -> Result<(), SnapshotError> {
-        let json = self
-            .raw
+        let text = self
+            .as_json()?
             .get("RoleDetailList")
             .and_then(|l| l.get(index))
-            .unwrap_or(&Value::Null);
-        let entry = RoleEntry::build(json, index)?;
+            .map(Value::to_string)
+            .unwrap_or_default();
+        let parsed: raw::Role<'_> =
+            serde_json::from_str(&text).map_err(|e| SnapshotError::Json(e.to_string()))?;
+        let entry = RoleEntry::build(&parsed, index)?;
         self.index.roles.insert(role.to_owned(), entry);
         Ok(())
     }
@@ -366,10 +390,6 @@ impl Request {
         self.set_principal(principal);
         self
     }
-}
-
-pub(crate) fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
 pub(crate) fn format_error(path: String, message: &str) -> SnapshotError {

@@ -28,7 +28,7 @@ pub(crate) fn flatten<'a>(
         pos: 0,
         trail: Vec::new(),
         arrays: 0,
-        out: Vec::new(),
+        out: Vec::with_capacity(16),
         trie,
     };
     scanner.skip_ws();
@@ -104,7 +104,7 @@ impl<'a> Scanner<'a, '_> {
             Some(b'{') => self.object(node, depth),
             Some(b'[') => self.array(node, depth),
             Some(b'"') => {
-                let text = self.string()?;
+                let text = self.string(true)?;
                 self.emit(node, Leaf::Str(text));
                 Ok(())
             }
@@ -153,9 +153,12 @@ impl<'a> Scanner<'a, '_> {
             if self.peek() != Some(b'"') {
                 return Err(self.error("expected a key"));
             }
-            let key = self.string()?;
+            let key = self.string(false)?;
             self.expect(b':')?;
             match self.trie.child(node, &key) {
+                Some(_) if has_control(&key) => {
+                    return Err(self.error("control character in string"));
+                }
                 Some(child) => self.value(child, depth + 1)?,
                 None => self.skip_value()?,
             }
@@ -202,7 +205,8 @@ impl<'a> Scanner<'a, '_> {
     }
 
     /// Reads a string at `pos` (which is on its opening quote), unescaping only if needed.
-    fn string(&mut self) -> Result<Cow<'a, str>, EventError> {
+    /// Raw control characters are rejected when `strict` (keys are checked only when used).
+    fn string(&mut self, strict: bool) -> Result<Cow<'a, str>, EventError> {
         let start = self.pos + 1;
         let rest = self.bytes.get(start..).unwrap_or_default();
         match memchr::memchr2(b'"', b'\\', rest) {
@@ -212,7 +216,7 @@ impl<'a> Scanner<'a, '_> {
                     .text
                     .get(start..start + len)
                     .ok_or_else(|| self.error("bad string"))?;
-                if text.bytes().any(|b| b < 0x20) {
+                if strict && has_control(text) {
                     return Err(self.error("control character in string"));
                 }
                 Ok(Cow::Borrowed(text))
@@ -305,6 +309,11 @@ impl<'a> Scanner<'a, '_> {
         }
         Err(self.error("unterminated value"))
     }
+}
+
+/// Whether `text` has a character JSON strings may not contain raw.
+fn has_control(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20)
 }
 
 /// JSON number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.

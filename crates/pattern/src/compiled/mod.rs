@@ -21,6 +21,7 @@ mod interval;
 mod paths;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -33,11 +34,13 @@ use crate::pattern::Pattern;
 use index::PathIndex;
 use paths::{PathId, PathTrie};
 
-/// A compiled rule: which pattern it belongs to and its conditions by path id.
+/// A compiled rule: which pattern it belongs to and its conditions by path id. Identical
+/// operator lists are shared between rules, so verifying many candidates that repeat the same
+/// field (say `"source": ["aws.guardduty"]`) reads the same memory.
 #[derive(Debug)]
 struct CompiledRule {
     pattern: u32,
-    conditions: Vec<(PathId, Vec<Op>, bool)>,
+    conditions: Vec<(PathId, Arc<[Op]>, bool)>,
 }
 
 /// Many named patterns, compiled for matching one event against all of them at once.
@@ -51,6 +54,15 @@ pub struct Matcher<N> {
     trie: PathTrie,
     indexes: Vec<PathIndex>,
     always: Vec<u32>,
+}
+
+/// What rules sharing an index entry have in common: the operator itself, except that every
+/// numeric range on a path counts as one entry (a value can fall in many different ranges).
+fn share_key(op: &Op) -> String {
+    match op {
+        Op::Numeric(range) if range.low.is_none() || range.low != range.high => "range".to_owned(),
+        other => format!("{other:?}"),
+    }
 }
 
 /// How expensive an index entry is to use as an anchor: how many rules share it, weighted.
@@ -74,6 +86,7 @@ impl<N> Matcher<N> {
         let mut trie = PathTrie::new();
         let mut names = Vec::new();
         let mut rules = Vec::new();
+        let mut interned: HashMap<String, Arc<[Op]>> = HashMap::new();
         for (pattern_id, (name, pattern)) in (0u32..).zip(patterns) {
             names.push(name);
             for rule in pattern.rules {
@@ -82,7 +95,11 @@ impl<N> Matcher<N> {
                     .into_iter()
                     .map(|c| {
                         let absent = c.allows_absent();
-                        (trie.insert(&c.path), c.ops, absent)
+                        let ops = interned
+                            .entry(format!("{:?}", c.ops))
+                            .or_insert_with(|| Arc::from(c.ops))
+                            .clone();
+                        (trie.insert(&c.path), ops, absent)
                     })
                     .collect();
                 rules.push(CompiledRule {
@@ -97,8 +114,8 @@ impl<N> Matcher<N> {
         for rule in &rules {
             for (path, ops, _) in &rule.conditions {
                 *per_path.entry(*path).or_default() += 1;
-                for op in ops {
-                    *shared.entry((*path, format!("{op:?}"))).or_default() += 1;
+                for op in ops.iter() {
+                    *shared.entry((*path, share_key(op))).or_default() += 1;
                 }
             }
         }
@@ -115,10 +132,7 @@ impl<N> Matcher<N> {
                             .map(|op| {
                                 entry_cost(
                                     op,
-                                    shared
-                                        .get(&(*path, format!("{op:?}")))
-                                        .copied()
-                                        .unwrap_or(0),
+                                    shared.get(&(*path, share_key(op))).copied().unwrap_or(0),
                                 )
                             })
                             .sum()
@@ -134,7 +148,7 @@ impl<N> Matcher<N> {
                 Some((_, path, ops, by_value)) => {
                     if let Some(index) = indexes.get_mut(path as usize) {
                         if by_value {
-                            for op in ops {
+                            for op in ops.iter() {
                                 index.insert(op, rule_id);
                             }
                         } else {
@@ -187,7 +201,7 @@ impl<N> Matcher<N> {
                 size_of::<CompiledRule>()
                     + r.conditions
                         .iter()
-                        .map(|(_, ops, _)| 40 + ops.capacity() * size_of::<Op>())
+                        .map(|(_, ops, _)| 24 + ops.len() * size_of::<Op>() / Arc::strong_count(ops))
                         .sum::<usize>()
             })
             .sum();

@@ -146,6 +146,9 @@ impl InputTransformer {
         let mut parsed: Vec<(String, JsonPath)> = Vec::new();
         for (key, path) in paths {
             let key = key.into();
+            if key.starts_with("AWS.") || key.starts_with("aws.events") {
+                return Err(TransformError::ReservedKey(key));
+            }
             let valid = !key.is_empty()
                 && key.chars().count() <= MAX_KEY_CHARS
                 && key
@@ -153,9 +156,6 @@ impl InputTransformer {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
             if !valid {
                 return Err(TransformError::InvalidKey(key));
-            }
-            if key.starts_with("AWS.") || key.starts_with("aws.events") {
-                return Err(TransformError::ReservedKey(key));
             }
             let path = JsonPath::parse(path.as_ref())?;
             parsed.retain(|(k, _)| *k != key);

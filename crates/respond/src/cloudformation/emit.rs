@@ -152,6 +152,20 @@ mod tests {
         assert_eq!(string("it's"), "\"it's\"");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_string_round_trips_through_toml(text in "\\PC*|[\\x00-\\x1f'\"\\\\ a-z]*") {
+            let parsed: toml::Table = toml::from_str(&format!("v = {}", string(&text))).unwrap();
+            proptest::prop_assert_eq!(parsed["v"].as_str(), Some(text.as_str()));
+        }
+
+        #[test]
+        fn any_key_round_trips_through_toml(key in "\\PC{0,12}") {
+            let parsed: toml::Table = toml::from_str(&format!("{} = 1", key_text(&key))).unwrap();
+            proptest::prop_assert!(parsed.contains_key(&key));
+        }
+    }
+
     #[test]
     fn keys_are_bare_when_possible() {
         assert_eq!(key_text("userName"), "userName");

@@ -40,28 +40,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     Ok(Duration::from_millis(total_ms))
 }
 
-/// Writes a duration back in the same notation, largest units first (`1h30m`, `90ms`, `0s`).
-pub fn format_duration(duration: Duration) -> String {
-    let mut ms = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
-    if ms == 0 {
-        return "0s".to_owned();
-    }
-    let mut out = String::new();
-    for (unit, size) in [
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ] {
-        if ms >= size {
-            out.push_str(&format!("{}{unit}", ms / size));
-            ms %= size;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,20 +82,6 @@ mod tests {
                 Err(DurationError(text.to_owned())),
                 "{text}"
             );
-        }
-    }
-
-    #[test]
-    fn formats_largest_units_first() {
-        let cases = [
-            (0, "0s"),
-            (500, "500ms"),
-            (90_000, "1m30s"),
-            (900_000, "15m"),
-            (5_400_000, "1h30m"),
-        ];
-        for (ms, text) in cases {
-            assert_eq!(format_duration(Duration::from_millis(ms)), text);
         }
     }
 }

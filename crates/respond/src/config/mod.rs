@@ -18,7 +18,7 @@ use pattern::Pattern;
 use serde::Deserialize;
 pub use toml::Spanned;
 
-pub use duration::{DurationError, format_duration, parse_duration};
+pub use duration::{DurationError, parse_duration};
 pub use target::{
     ActionName, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT, Mode, Remediation,
     Target, TargetConfig, TargetKind, TargetType, TransformerConfig, UnknownAction, WebhookFormat,
@@ -459,6 +459,42 @@ impl Validated {
     pub fn target_count(&self) -> usize {
         self.rules.iter().map(|rule| rule.targets.len()).sum()
     }
+
+    /// Targets still holding a placeholder left by `rules import-cloudformation` (such as
+    /// `<Ref GuardDutySNSTopic>`), as ``rule `r`, target `t`: `topic_arn` is …`` lines.
+    pub fn unfilled_placeholders(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for rule in &self.rules {
+            for target in &rule.targets {
+                let (field, value) = match &target.kind {
+                    TargetKind::Sns { topic_arn } => ("topic_arn", topic_arn),
+                    TargetKind::Lambda { function_name } => ("function_name", function_name),
+                    _ => continue,
+                };
+                if is_placeholder(value) {
+                    found.push(format!(
+                        "rule `{}`, target `{}`: `{field}` is still the placeholder `{value}`",
+                        rule.name, target.id
+                    ));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// `<Ref X>`, `<GetAtt A.B>`, `<Sub …>`, `<Join …>`: an unresolved CloudFormation intrinsic.
+fn is_placeholder(value: &str) -> bool {
+    value
+        .strip_prefix('<')
+        .and_then(|rest| rest.strip_suffix('>'))
+        .and_then(|inner| inner.split_once(' '))
+        .is_some_and(|(function, _)| {
+            !function.is_empty()
+                && function
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b':')
+        })
 }
 
 #[cfg(test)]

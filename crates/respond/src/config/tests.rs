@@ -236,3 +236,37 @@ pattern = '{"source":["aws.guardduty"]}'
         Some("kept for later")
     );
 }
+
+#[test]
+fn placeholders_left_by_the_import_are_listed() {
+    let text = r#"
+[[rule]]
+name = "imported"
+pattern = '{"source":["aws.guardduty"]}'
+  [[rule.target]]
+  type = "sns"
+  id = "Topic"
+  topic_arn = "<Ref GuardDutySNSTopic>"
+  [[rule.target]]
+  type = "lambda"
+  function_name = "<GetAtt RemediationLambdaICE.Arn>"
+  [[rule.target]]
+  type = "sns"
+  topic_arn = "arn:aws:sns:us-west-2:111122223333:GuardDuty-Example"
+  [[rule.target]]
+  type = "lambda"
+  function_name = "<not a placeholder>x"
+"#;
+    let validated = parse(text).validate(Path::new(".")).unwrap();
+    assert_eq!(
+        validated.unfilled_placeholders(),
+        [
+            "rule `imported`, target `Topic`: `topic_arn` is still the placeholder `<Ref GuardDutySNSTopic>`",
+            "rule `imported`, target `lambda-2`: `function_name` is still the placeholder `<GetAtt RemediationLambdaICE.Arn>`",
+        ]
+    );
+    assert!(is_placeholder("<Sub arn:aws:sns:${AWS::Region}:1:t>"));
+    assert!(is_placeholder("<Join [\":\",[\"a\",\"b\"]]>"));
+    assert!(!is_placeholder("<>"));
+    assert!(!is_placeholder("plain"));
+}

@@ -219,11 +219,11 @@ impl Router {
         if let Some(by) =
             first_match(&self.suppression_matcher, &text)?.and_then(|i| self.suppressions.get(i))
         {
-            event
+            let service = event
                 .detail
                 .entry("service")
                 .or_insert_with(|| Value::Object(serde_json::Map::new()));
-            if let Some(Value::Object(service)) = event.detail.get_mut("service") {
+            if let Value::Object(service) = service {
                 service.insert("archived".to_owned(), Value::Bool(true));
             }
             return Ok(Outcome::Suppressed(Suppressed {

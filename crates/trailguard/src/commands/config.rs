@@ -35,10 +35,19 @@ pub(crate) struct ValidateArgs {
     pub(crate) config: PathBuf,
 }
 
-/// Runs `config validate` (exit 0 valid, 2 invalid) or `config example`.
+/// Runs `config validate` (exit 0 valid, 2 invalid; unfilled import placeholders are warnings)
+/// or `config example`.
 pub(crate) fn run(args: &ConfigArgs) -> miette::Result<ExitCode> {
     let text = match &args.command {
-        ConfigCommand::Validate(validate) => summary(&check(&validate.config)?),
+        ConfigCommand::Validate(validate) => {
+            let validated = check(&validate.config)?;
+            let mut stderr = std::io::stderr().lock();
+            for placeholder in validated.unfilled_placeholders() {
+                // Nothing more useful can be done if stderr itself is gone.
+                let _ = writeln!(stderr, "warning: {placeholder}");
+            }
+            summary(&validated)
+        }
         ConfigCommand::Example => EXAMPLE_CONFIG.to_owned(),
     };
     std::io::stdout()
