@@ -110,20 +110,16 @@ fn string<'a>(
     }
 }
 
-/// An object or `null` at `bytes[i]`, built by `build`.
-fn object<'a, T>(
+/// An object or `null` at `bytes[i]`, built in place by `build` (no moves of the struct).
+fn object<'a, T: Default>(
     json: Json<'a>,
     i: usize,
     field: &str,
     slot: &mut Option<T>,
-    build: impl FnOnce(Json<'a>, usize) -> Result<(T, usize)>,
+    build: impl FnOnce(Json<'a>, usize, &mut T) -> Result<usize>,
 ) -> Result<usize> {
     match json.bytes.get(i) {
-        Some(b'{') => {
-            let (value, end) = build(json, i)?;
-            *slot = Some(value);
-            Ok(end)
-        }
+        Some(b'{') => build(json, i, slot.insert(T::default())),
         Some(b'n') => {
             *slot = None;
             Ok(scan::value_end(json.bytes, i)?)
@@ -229,9 +225,8 @@ pub(crate) fn record(json: Json<'_>, open: usize) -> Result<Extracted<'_>> {
     })
 }
 
-fn user_identity(json: Json<'_>, open: usize) -> Result<(UserIdentity<'_>, usize)> {
-    let mut u = UserIdentity::default();
-    let end = walk(json, open, |key, v| {
+fn user_identity<'a>(json: Json<'a>, open: usize, u: &mut UserIdentity<'a>) -> Result<usize> {
+    walk(json, open, |key, v| {
         Ok(Some(match key {
             b"type" => string(json, v, "userIdentity.type", &mut u.r#type)?,
             b"principalId" => string(json, v, "userIdentity.principalId", &mut u.principal_id)?,
@@ -249,13 +244,11 @@ fn user_identity(json: Json<'_>, open: usize) -> Result<(UserIdentity<'_>, usize
             )?,
             _ => return Ok(None),
         }))
-    })?;
-    Ok((u, end))
+    })
 }
 
-fn session_context(json: Json<'_>, open: usize) -> Result<(SessionContext<'_>, usize)> {
-    let mut c = SessionContext::default();
-    let end = walk(json, open, |key, v| {
+fn session_context<'a>(json: Json<'a>, open: usize, c: &mut SessionContext<'a>) -> Result<usize> {
+    walk(json, open, |key, v| {
         Ok(Some(match key {
             b"attributes" => object(
                 json,
@@ -285,13 +278,15 @@ fn session_context(json: Json<'_>, open: usize) -> Result<(SessionContext<'_>, u
             )?,
             _ => return Ok(None),
         }))
-    })?;
-    Ok((c, end))
+    })
 }
 
-fn session_attributes(json: Json<'_>, open: usize) -> Result<(SessionAttributes<'_>, usize)> {
-    let mut a = SessionAttributes::default();
-    let end = walk(json, open, |key, v| {
+fn session_attributes<'a>(
+    json: Json<'a>,
+    open: usize,
+    a: &mut SessionAttributes<'a>,
+) -> Result<usize> {
+    walk(json, open, |key, v| {
         Ok(Some(match key {
             b"creationDate" => string(json, v, "attributes.creationDate", &mut a.creation_date)?,
             b"mfaAuthenticated" => string(
@@ -302,13 +297,11 @@ fn session_attributes(json: Json<'_>, open: usize) -> Result<(SessionAttributes<
             )?,
             _ => return Ok(None),
         }))
-    })?;
-    Ok((a, end))
+    })
 }
 
-fn session_issuer(json: Json<'_>, open: usize) -> Result<(SessionIssuer<'_>, usize)> {
-    let mut s = SessionIssuer::default();
-    let end = walk(json, open, |key, v| {
+fn session_issuer<'a>(json: Json<'a>, open: usize, s: &mut SessionIssuer<'a>) -> Result<usize> {
+    walk(json, open, |key, v| {
         Ok(Some(match key {
             b"type" => string(json, v, "sessionIssuer.type", &mut s.r#type)?,
             b"principalId" => string(json, v, "sessionIssuer.principalId", &mut s.principal_id)?,
@@ -317,6 +310,5 @@ fn session_issuer(json: Json<'_>, open: usize) -> Result<(SessionIssuer<'_>, usi
             b"userName" => string(json, v, "sessionIssuer.userName", &mut s.user_name)?,
             _ => return Ok(None),
         }))
-    })?;
-    Ok((s, end))
+    })
 }

@@ -45,8 +45,8 @@ pub enum ReadError {
         /// The path as given.
         path: PathBuf,
     },
-    /// Reading (or listing) failed.
-    #[error("`{path}`: {source}")]
+    /// Reading (or listing) failed; the message of `source` names the path.
+    #[error("{source}")]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -152,7 +152,9 @@ pub(crate) fn read_raw(input: &Input, raw: &mut Vec<u8>) -> io::Result<()> {
             file.read_to_end(raw)?;
         }
         Input::Stdin => {
-            io::stdin().lock().read_to_end(raw)?;
+            io::stdin().lock().read_to_end(raw).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot read standard input: {e}"))
+            })?;
         }
     }
     Ok(())

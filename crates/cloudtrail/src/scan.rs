@@ -116,12 +116,13 @@ const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 /// Bits above the lowest set one may be false positives (borrows propagate upwards), so only
 /// the lowest is used.
 fn string_specials(word: u64) -> u64 {
-    let quote = word ^ (LOW_BITS * u64::from(b'"'));
+    // `"` is 0x22: flipping bit 1 maps it to 0x20 and keeps the control characters below
+    // 0x20, so one "less than 0x21" test finds both.
+    let quote_or_control = word ^ (LOW_BITS * 0x02);
     let backslash = word ^ (LOW_BITS * u64::from(b'\\'));
-    let is_quote = quote.wrapping_sub(LOW_BITS) & !quote;
+    let is_quote_or_control = quote_or_control.wrapping_sub(LOW_BITS * 0x21) & !quote_or_control;
     let is_backslash = backslash.wrapping_sub(LOW_BITS) & !backslash;
-    let is_control = word.wrapping_sub(LOW_BITS * 0x20) & !word;
-    (is_quote | is_backslash | is_control) & HIGH_BITS
+    (is_quote_or_control | is_backslash) & HIGH_BITS
 }
 
 /// The first `"`, `\` or control character at or after `i`, eight bytes at a time.
@@ -165,6 +166,9 @@ pub(crate) fn string_end_escaped(buf: &[u8], mut i: usize) -> Result<(usize, boo
 /// The end of the value at `buf[i]`, with the block scanner for objects and arrays.
 pub(crate) fn skip_value(buf: &[u8], i: usize) -> Result<usize, ScanError> {
     match buf.get(i) {
+        // Empty containers (`"webIdFederationData":{}`) are common: no block needed.
+        Some(b'{') if buf.get(i + 1) == Some(&b'}') => Ok(i + 2),
+        Some(b'[') if buf.get(i + 1) == Some(&b']') => Ok(i + 2),
         Some(b'{' | b'[') => container_end_fast(buf, i),
         _ => value_end(buf, i),
     }

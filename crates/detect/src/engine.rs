@@ -20,25 +20,15 @@ pub fn evaluate(
     observations: Vec<Observation>,
     state: &mut DetectorState,
 ) -> Vec<Occurrence> {
-    let mut hits = Vec::new();
-    let mut issues: HashMap<SessionKey, Vec<i64>> = HashMap::new();
-    let mut uses: HashMap<SessionKey, Vec<Use>> = HashMap::new();
+    let mut groups = Groups::default();
     for observation in observations {
-        match observation {
-            Observation::Hit(hit) => hits.push(*hit),
-            Observation::Issue(issue) => {
-                issues.entry(issue.session).or_default().push(issue.time_ms)
-            }
-            Observation::Use(call) => uses.entry(call.session.clone()).or_default().push(*call),
-            Observation::NewAddress(new) => {
-                let times = state
-                    .announcements
-                    .entry((new.account, new.instance))
-                    .or_default();
-                times.push(new.time_ms);
-            }
-        }
+        groups.add(observation, state);
     }
+    let Groups {
+        hits,
+        mut issues,
+        mut uses,
+    } = groups;
     for times in state.announcements.values_mut() {
         times.sort_unstable();
         times.dedup();
@@ -71,6 +61,47 @@ pub fn evaluate(
         instance_credential_exfiltration::run(settings, &timeline, session_state, &mut occurrences);
     }
     occurrences
+}
+
+/// A run's observations sorted by kind and session.
+#[derive(Default)]
+struct Groups {
+    hits: Vec<Occurrence>,
+    issues: HashMap<SessionKey, Vec<i64>>,
+    uses: HashMap<SessionKey, Vec<Use>>,
+}
+
+impl Groups {
+    /// Files one observation; announcements go straight into the state.
+    fn add(&mut self, observation: Observation, state: &mut DetectorState) {
+        match observation {
+            Observation::Hit(hit) => self.hits.push(*hit),
+            Observation::Issue(issue) => {
+                self.issues
+                    .entry(issue.session)
+                    .or_default()
+                    .push(issue.time_ms);
+            }
+            Observation::Use(call) => match self.uses.get_mut(&call.facts.session) {
+                Some(calls) => calls.push(call),
+                None => {
+                    self.uses.insert(call.facts.session.clone(), vec![call]);
+                }
+            },
+            Observation::NewAddress(new) => {
+                let times = state
+                    .announcements
+                    .entry((new.account, new.instance))
+                    .or_default();
+                times.push(new.time_ms);
+            }
+            Observation::Pair(pair) => {
+                for observation in *pair {
+                    self.add(observation, state);
+                }
+            }
+        }
+    }
 }
 
 /// Event-time order, ties broken by event id; the same event id twice (CloudTrail sometimes

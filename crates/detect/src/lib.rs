@@ -7,6 +7,8 @@
 mod detectors;
 mod engine;
 mod enrich;
+mod event_id;
+mod facts;
 mod identity;
 mod intern;
 mod inventory;
@@ -17,9 +19,11 @@ mod state;
 
 pub use detectors::{DetectorMeta, all as all_detectors};
 pub use engine::evaluate;
+pub use event_id::EventId;
+pub use facts::CallFacts;
 pub use inventory::{Inventory, InventoryError, InventoryInstance};
 pub use observe::{
-    CallFacts, Evidence, Issue, NEEDLES, NewAddress, Observation, Observed, Origin, Use, observe,
+    Evidence, Issue, NEEDLES, NewAddress, Observation, Observed, Origin, Use, observe,
 };
 pub use settings::Settings;
 pub use state::{DetectorState, SessionKey, SessionState, StateError};

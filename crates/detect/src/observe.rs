@@ -13,6 +13,8 @@ use findings::Occurrence;
 use serde::Deserialize;
 
 use crate::detectors::malicious_ip_caller;
+use crate::event_id::EventId;
+use crate::facts::{CallFacts, FactsRef, intern_facts};
 use crate::identity::{
     INSTANCE_IDENTITY_ROLE, account_of_arn, is_instance_id, parse_assumed_role_arn,
     predates_role_delivery, role_name_of_arn,
@@ -28,11 +30,13 @@ pub enum Observation {
     /// EC2 issued credentials for an instance session (`AssumeRole` by `ec2.amazonaws.com`).
     Issue(Issue),
     /// Instance credentials were used from somewhere that may be suspicious.
-    Use(Box<Use>),
+    Use(Use),
     /// An instance got a new address (`AssociateAddress`, `AttachNetworkInterface`).
     NewAddress(NewAddress),
     /// A finding decided from this record alone (threat lists).
     Hit(Box<Occurrence>),
+    /// Two observations of one record (a threat-list hit that is also an instance use).
+    Pair(Box<[Observation; 2]>),
 }
 
 /// EC2 issued credentials for a session.
@@ -78,7 +82,7 @@ pub enum Origin {
         /// The endpoint's account.
         account: Arc<str>,
         /// The private address seen.
-        ip: Option<IpAddr>,
+        ip: IpAddr,
     },
     /// An AWS address the inventory attributes to an instance of another account: InsideAWS.
     ForeignInstance {
@@ -94,45 +98,16 @@ pub enum Origin {
 /// One use of instance credentials that may be suspicious.
 #[derive(Debug, Clone)]
 pub struct Use {
-    /// The session: (account, role, instance).
-    pub session: SessionKey,
+    /// What a finding would report; `facts.session` is the session.
+    pub facts: Arc<CallFacts>,
     /// Event time in milliseconds.
     pub time_ms: i64,
     /// CloudTrail `eventID`.
-    pub event_id: Arc<str>,
+    pub event_id: EventId,
     /// Why it is an instance credential.
     pub evidence: Evidence,
     /// Where it came from.
     pub origin: Origin,
-    /// The call's details for the finding.
-    pub call: CallFacts,
-}
-
-/// The facts of a call that a finding reports.
-#[derive(Debug, Clone)]
-pub struct CallFacts {
-    /// Full role ARN (with path when CloudTrail gives it).
-    pub role_arn: Arc<str>,
-    /// Partition of the session ARN.
-    pub partition: Arc<str>,
-    /// `awsRegion`.
-    pub region: Arc<str>,
-    /// `eventName`.
-    pub api: Arc<str>,
-    /// `eventSource`.
-    pub service: Arc<str>,
-    /// `userAgent`.
-    pub user_agent: Option<Arc<str>>,
-    /// `errorCode`.
-    pub error_code: Option<Arc<str>>,
-    /// The `ASIA…` key.
-    pub access_key_id: Arc<str>,
-    /// `AROA…:i-…`.
-    pub principal_id: Arc<str>,
-    /// Instance id as written in the record.
-    pub instance_id: Arc<str>,
-    /// `ec2RoleDelivery`: `1.0` (IMDSv1) or `2.0` (IMDSv2).
-    pub imds_version: Option<Arc<str>>,
 }
 
 /// The record prefilter needles: a record mentioning none of them cannot matter to the
@@ -151,26 +126,27 @@ pub struct Observed {
     /// whatever the verdict; for the run summary.
     pub instance_credential: bool,
     /// What the detectors keep from it.
-    pub observations: Vec<Observation>,
+    pub observation: Option<Observation>,
 }
 
 /// What one record contributes, if anything.
 pub fn observe(settings: &Settings, record: &Record<'_>) -> Observed {
-    let mut observed = Observed::default();
     let source_ip = record
         .source_ip_address
         .as_deref()
         .and_then(parse_source_ip);
-    if let Some(ip) = source_ip
-        && let Some(hit) = malicious_ip_caller::occurrence(settings, record, ip)
-    {
-        observed.observations.push(Observation::Hit(Box::new(hit)));
+    let hit = source_ip
+        .and_then(|ip| malicious_ip_caller::occurrence(settings, record, ip))
+        .map(|hit| Observation::Hit(Box::new(hit)));
+    let other = observe_instance_credentials(settings, record, source_ip);
+    let observation = match (hit, other) {
+        (Some(hit), Some(other)) => Some(Observation::Pair(Box::new([hit, other]))),
+        (hit, other) => hit.or(other),
+    };
+    Observed {
+        instance_credential: is_instance_session(record),
+        observation,
     }
-    observed.instance_credential = is_instance_session(record);
-    if let Some(observation) = observe_instance_credentials(settings, record, source_ip) {
-        observed.observations.push(observation);
-    }
-    observed
 }
 
 fn is_instance_session(record: &Record<'_>) -> bool {
@@ -196,7 +172,7 @@ fn observe_instance_credentials(
         }
         _ => None,
     }
-    .or_else(|| instance_use(settings, record, source_ip).map(|u| Observation::Use(Box::new(u))))
+    .or_else(|| instance_use(settings, record, source_ip).map(Observation::Use))
 }
 
 /// The parameters of `sts:AssumeRole` that name the session.
@@ -294,35 +270,41 @@ fn instance_use(
         Evidence::SessionName
     };
     let origin = origin(settings, record, ip, arn.account)?;
-    let role_arn = context
+    let derived_arn;
+    let role_arn = match context
         .and_then(|c| c.session_issuer.as_ref())
         .and_then(|issuer| issuer.arn.as_deref())
-        .map(intern)
-        .unwrap_or_else(|| {
-            intern(&format!(
+    {
+        Some(arn) => arn,
+        None => {
+            derived_arn = format!(
                 "arn:{}:iam::{}:role/{}",
                 arn.partition, arn.account, arn.role_name
-            ))
-        });
+            );
+            &derived_arn
+        }
+    };
+    let facts = intern_facts(FactsRef {
+        account: arn.account,
+        role_name: arn.role_name,
+        role_arn,
+        partition: arn.partition,
+        region: record.aws_region.as_deref().unwrap_or_default(),
+        api: record.event_name.as_deref().unwrap_or_default(),
+        service: record.event_source.as_deref().unwrap_or_default(),
+        user_agent: record.user_agent.as_deref(),
+        error_code: record.error_code.as_deref(),
+        access_key_id: identity.access_key_id.as_deref().unwrap_or_default(),
+        principal_id: identity.principal_id.as_deref().unwrap_or_default(),
+        instance_id: arn.session,
+        imds_version: role_delivery,
+    });
     Some(Use {
-        session: SessionKey::new(arn.account, arn.role_name, arn.session),
+        facts,
         time_ms: record.event_time_millis,
-        event_id: Arc::from(record.event_id.as_deref().unwrap_or_default()),
+        event_id: EventId::new(record.event_id.as_deref().unwrap_or_default()),
         evidence,
         origin,
-        call: CallFacts {
-            role_arn,
-            partition: intern(arn.partition),
-            region: intern(record.aws_region.as_deref().unwrap_or_default()),
-            api: intern(record.event_name.as_deref().unwrap_or_default()),
-            service: intern(record.event_source.as_deref().unwrap_or_default()),
-            user_agent: record.user_agent.as_deref().map(intern),
-            error_code: record.error_code.as_deref().map(intern),
-            access_key_id: intern(identity.access_key_id.as_deref().unwrap_or_default()),
-            principal_id: intern(identity.principal_id.as_deref().unwrap_or_default()),
-            instance_id: intern(arn.session),
-            imds_version: role_delivery.map(intern),
-        },
     })
 }
 
@@ -340,7 +322,7 @@ fn origin(
         }
         return Some(Origin::ForeignEndpoint {
             account: intern(endpoint_account),
-            ip: Some(ip),
+            ip,
         });
     }
     if settings.is_trusted(ip) {

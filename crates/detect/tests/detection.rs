@@ -126,7 +126,7 @@ fn hunt(records: &[Value], settings: &Settings) -> Vec<Finding> {
     };
     let mut observations = Vec::new();
     let stats = decode_buffer("test.json", text.as_bytes(), &options, &mut |record, _| {
-        observations.extend(detect::observe(settings, record).observations);
+        observations.extend(detect::observe(settings, record).observation);
     });
     assert_eq!(stats.problem_count(), 0, "{:?}", stats.problems);
     let mut state = DetectorState::default();

@@ -17,7 +17,7 @@ fn hunt(dir: &Path, settings: &Settings) -> Vec<Finding> {
         prefilter: detect::prefilter_needles(settings).map(Prefilter::any_of),
     };
     let decoded = decode_inputs(&inputs, &options, None, &|record, _| {
-        Some(detect::observe(settings, record).observations)
+        detect::observe(settings, record).observation
     });
     assert_eq!(
         decoded.stats.problem_count(),
@@ -27,11 +27,7 @@ fn hunt(dir: &Path, settings: &Settings) -> Vec<Finding> {
     );
     let mut state = DetectorState::default();
     let mut book = FindingBook::new();
-    for occurrence in detect::evaluate(
-        settings,
-        decoded.items.into_iter().flatten().collect(),
-        &mut state,
-    ) {
+    for occurrence in detect::evaluate(settings, decoded.items, &mut state) {
         book.record(occurrence);
     }
     book.findings().cloned().collect()

@@ -36,6 +36,12 @@ pub mod __fuzz {
         crate::glob::Glob::compile(pattern, syntax).matches(text, &NoVars)
     }
 
+    /// Whether `arn` matches the `Resource` entry `pattern` (no variables).
+    #[must_use]
+    pub fn resource_matches(pattern: &str, arn: &str) -> bool {
+        crate::arn::ArnPattern::compile(pattern, false).matches(arn, &NoVars)
+    }
+
     struct NoVars;
 
     impl crate::glob::Resolve for NoVars {

@@ -45,7 +45,7 @@ pub struct Principal {
     kind: PrincipalKind,
     id: String,
     account: Option<String>,
-    partition: String,
+    account_root: Option<String>,
     role_arn: Option<String>,
 }
 
@@ -57,7 +57,7 @@ impl Principal {
             kind: PrincipalKind::Anonymous,
             id: String::new(),
             account: None,
-            partition: "aws".into(),
+            account_root: None,
             role_arn: None,
         }
     }
@@ -101,11 +101,14 @@ impl Principal {
             .get(1)
             .filter(|_| parts.len() == 6)
             .map_or("aws", |p| p);
+        let account_root = account
+            .as_ref()
+            .map(|a| format!("arn:{partition}:iam::{a}:root"));
         Self {
             kind,
             id: text.to_owned(),
             account,
-            partition: partition.to_owned(),
+            account_root,
             role_arn,
         }
     }
@@ -145,10 +148,8 @@ impl Principal {
 
     /// The ARN of the caller's account root (`arn:aws:iam::A:root`).
     #[must_use]
-    pub fn account_root(&self) -> Option<String> {
-        self.account
-            .as_ref()
-            .map(|a| format!("arn:{}:iam::{a}:root", self.partition))
+    pub fn account_root(&self) -> Option<&str> {
+        self.account_root.as_deref()
     }
 }
 
@@ -431,10 +432,7 @@ mod tests {
         assert_eq!(s.kind(), PrincipalKind::RoleSession);
         assert_eq!(s.account(), Some("123456789012"));
         assert_eq!(s.role_arn(), Some("arn:aws:iam::123456789012:role/R"));
-        assert_eq!(
-            s.account_root().as_deref(),
-            Some("arn:aws:iam::123456789012:root")
-        );
+        assert_eq!(s.account_root(), Some("arn:aws:iam::123456789012:root"));
         assert_eq!(
             Principal::parse("arn:aws:iam::1:user/u").kind(),
             PrincipalKind::User

@@ -176,6 +176,31 @@ proptest! {
     }
 
     #[test]
+    fn arn_matcher_agrees_with_a_per_segment_regex(
+        pattern in prop::collection::vec("[ab*?]{0,4}", 4),
+        text in prop::collection::vec("[ab]{0,4}", 4),
+    ) {
+        // arn:aws:s3:<region>:<account>:<resource>; the service segment is literal.
+        let full_pattern = format!("arn:aws:s3:{}:{}:{}/{}", pattern[0], pattern[1], pattern[2], pattern[3]);
+        let full_text = format!("arn:aws:s3:{}:{}:{}/{}", text[0], text[1], text[2], text[3]);
+        let segment = |p: &str| {
+            let body: String = p
+                .chars()
+                .map(|c| match c {
+                    '*' => ".*".to_owned(),
+                    '?' => ".".to_owned(),
+                    c => regex::escape(&c.to_string()),
+                })
+                .collect();
+            regex::Regex::new(&format!("(?s)^{body}$")).unwrap()
+        };
+        let expected = segment(&pattern[0]).is_match(&text[0])
+            && segment(&pattern[1]).is_match(&text[1])
+            && segment(&format!("{}/{}", pattern[2], pattern[3])).is_match(&format!("{}/{}", text[2], text[3]));
+        prop_assert_eq!(iam::__fuzz::resource_matches(&full_pattern, &full_text), expected, "{} vs {}", full_pattern, full_text);
+    }
+
+    #[test]
     fn policy_parser_never_panics(text in "\\PC{0,200}") {
         let _ = Policy::parse("fuzz", &text);
     }

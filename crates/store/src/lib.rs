@@ -3,6 +3,8 @@
 //! A run's results are committed in one transaction ([`Store::commit_run`]), so a crash never
 //! leaves state that disagrees with the findings.
 
+pub mod audit;
+pub mod deliveries;
 mod err;
 mod filter;
 mod routing;

@@ -6,7 +6,8 @@ use crate::err::StoreError;
 
 /// Each entry migrates from version `index` to `index + 1`. Never edit a released entry: add one.
 /// 1: detector state, findings, processed inputs. 2: routing throttle, deliveries, audit log.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
     CREATE TABLE detector_state (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -28,7 +29,8 @@ const MIGRATIONS: &[&str] = &[r"
         size        INTEGER NOT NULL,
         modified_ms INTEGER NOT NULL
     );
-", r"
+",
+    r"
     CREATE TABLE routed (
         finding_id     TEXT PRIMARY KEY,
         last_routed_ms INTEGER NOT NULL,
@@ -59,7 +61,8 @@ const MIGRATIONS: &[&str] = &[r"
         created_ms INTEGER NOT NULL
     );
     CREATE INDEX actions_finding ON actions (finding_id);
-"];
+",
+];
 
 /// Brings the database up to the newest schema.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

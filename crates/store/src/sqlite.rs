@@ -274,7 +274,10 @@ mod tests {
             archived: Some(false),
             ..FindingFilter::default()
         };
-        assert_eq!(store.findings(&active).unwrap(), std::slice::from_ref(&medium));
+        assert_eq!(
+            store.findings(&active).unwrap(),
+            std::slice::from_ref(&medium)
+        );
         assert!(store.finding(&high.id).unwrap().unwrap().service.archived);
 
         let high_only = FindingFilter {

@@ -42,4 +42,8 @@ pub(crate) enum Command {
     Config(crate::commands::config::ConfigArgs),
     /// Import EventBridge rules from a CloudFormation template.
     Rules(crate::commands::rules::RulesArgs),
+    /// Remediation actions: plan or apply one for a finding; the audit log; undo.
+    Actions(crate::commands::actions::ActionsArgs),
+    /// List deliveries whose every attempt failed, and send them again.
+    Deliveries(crate::commands::deliveries::DeliveriesArgs),
 }

@@ -392,7 +392,13 @@ fn findings_export_to_asff_and_ocsf() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.db");
     let state = path(&state);
-    let (_, stdout, _) = hunt(&[path(&fixture("monday.json.gz")), "--state", state, "--format", "json"]);
+    let (_, stdout, _) = hunt(&[
+        path(&fixture("monday.json.gz")),
+        "--state",
+        state,
+        "--format",
+        "json",
+    ]);
     let findings: Vec<Value> = serde_json::from_str(&stdout).unwrap();
     let export = |format: &str| -> Vec<Value> {
         let output = trailguard()

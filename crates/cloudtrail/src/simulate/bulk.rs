@@ -239,6 +239,7 @@ struct Names {
     item: Name,
     detector: Name,
     profile: Name,
+    group: Name,
 }
 
 fn account_names(world: &mut World, rng: &mut Rng, account: &str) -> Names {
@@ -270,6 +271,7 @@ fn account_names(world: &mut World, rng: &mut Rng, account: &str) -> Names {
         item: world.name("order-000042"),
         detector: world.name(ids::hex(rng, 32)),
         profile: world.name("web-app-profile"),
+        group: world.name("aws:autoscaling:groupName=web-app-asg"),
     }
 }
 
@@ -400,8 +402,9 @@ pub(crate) fn plan(
             account_names(&mut world, &mut rng, id)
         })
         .collect();
+    // One site per account and Region, in the order `site_of` indexes them.
     let mut sites: Vec<Site> = Vec::new();
-    for _account in ACCOUNTS {
+    for _ in ACCOUNTS {
         for region in REGIONS {
             sites.push(Site {
                 nat: addrs.ec2(&mut rng, region),
@@ -665,6 +668,7 @@ pub(crate) fn plan(
                 let call = Call::RunInstances {
                     instance: app,
                     profile: names[account].profile,
+                    tag: names[account].group,
                 };
                 push(
                     &mut out,

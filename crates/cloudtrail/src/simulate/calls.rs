@@ -131,7 +131,7 @@ impl Ctx<'_> {
 /// The IAM action and resource named in an `AccessDenied` message.
 pub(crate) fn denied_target(call: Call, ctx: &Ctx<'_>) -> (String, String) {
     let spec = spec_of(call);
-    let action = format!("{}:{}", iam_prefix(spec.service), spec.name);
+    let action = format!("{}:{}", spec.service, spec.name);
     let (account, region) = (ctx.account, ctx.region);
     let resource = match call {
         Call::CreateUser { user } => format!("arn:aws:iam::{account}:user/{}", ctx.text(user)),
@@ -171,14 +171,6 @@ pub(crate) fn denied_target(call: Call, ctx: &Ctx<'_>) -> (String, String) {
     (action, resource)
 }
 
-/// The IAM service prefix of an endpoint prefix.
-fn iam_prefix(service: &str) -> &str {
-    match service {
-        "ec2messages" => "ec2messages",
-        other => other,
-    }
-}
-
 fn s3_host(out: &mut Obj<'_>, bucket: &str, region: &str) {
     let host = format!("{bucket}.s3.{region}.amazonaws.com");
     out.str("Host", &host);
@@ -207,14 +199,17 @@ fn human_date(out: &mut Obj<'_>, name: &str, epoch: i64) {
     value.push(b'"');
 }
 
+/// `tableDescription` as CreateTable (`CREATING`, full) or DeleteTable (`DELETING`, the
+/// shorter form AWS returns for a deleted table) write it.
 fn dynamo_table(out: &mut Obj<'_>, ctx: &mut Ctx<'_>, table: &str, status: &str) {
     let arn = format!(
         "arn:aws:dynamodb:{}:{}:table/{table}",
         ctx.region, ctx.account
     );
     let table_id = ctx.uuid();
+    let creating = status == "CREATING";
     let mut desc = out.obj("tableDescription");
-    {
+    if creating {
         let mut defs = desc.arr("attributeDefinitions");
         let mut def = defs.obj();
         def.str("attributeName", "name").str("attributeType", "S");
@@ -222,7 +217,7 @@ fn dynamo_table(out: &mut Obj<'_>, ctx: &mut Ctx<'_>, table: &str, status: &str)
         defs.end();
     }
     desc.str("tableName", table);
-    {
+    if creating {
         let mut keys = desc.arr("keySchema");
         let mut key = keys.obj();
         key.str("attributeName", "name").str("keyType", "HASH");
@@ -230,7 +225,9 @@ fn dynamo_table(out: &mut Obj<'_>, ctx: &mut Ctx<'_>, table: &str, status: &str)
         keys.end();
     }
     desc.str("tableStatus", status);
-    human_date(&mut desc, "creationDateTime", ctx.time);
+    if creating {
+        human_date(&mut desc, "creationDateTime", ctx.time);
+    }
     {
         let mut throughput = desc.obj("provisionedThroughput");
         throughput
@@ -320,7 +317,7 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
             obj.obj("filterSet").end();
             obj.end();
         }
-        Call::RunInstances { profile, .. } => {
+        Call::RunInstances { profile, tag, .. } => {
             let token = ctx.uuid();
             let mut obj = Obj::new(out);
             {
@@ -349,6 +346,20 @@ pub(crate) fn request(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
                 let mut p = obj.obj("iamInstanceProfile");
                 p.str("name", &profile);
                 p.end();
+            }
+            if let Some((key, value)) = ctx.text(tag).split_once('=') {
+                let mut specs = obj.obj("tagSpecificationSet");
+                let mut items = specs.arr("items");
+                let mut spec = items.obj();
+                spec.str("resourceType", "instance");
+                let mut tags = spec.arr("tags");
+                let mut pair = tags.obj();
+                pair.str("key", key).str("value", value);
+                pair.end();
+                tags.end();
+                spec.end();
+                items.end();
+                specs.end();
             }
             obj.end();
         }
@@ -710,9 +721,9 @@ pub(crate) fn response(call: Call, ctx: &mut Ctx<'_>, out: &mut Vec<u8>) {
             user.end();
             obj.end();
         }
-        Call::RunInstances { instance, profile } => {
-            run_instances_response(ctx, out, instance, profile)
-        }
+        Call::RunInstances {
+            instance, profile, ..
+        } => run_instances_response(ctx, out, instance, profile),
         Call::AllocateAddress { allocation, ip } => {
             let request_id = ctx.uuid();
             let mut obj = Obj::new(out);

@@ -222,6 +222,8 @@ pub(crate) enum Call {
     RunInstances {
         instance: u32,
         profile: Name,
+        /// One instance tag as `key=value` (empty: none).
+        tag: Name,
     },
     AllocateAddress {
         allocation: Name,

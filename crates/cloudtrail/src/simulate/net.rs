@@ -26,7 +26,9 @@ fn ec2_v6_block(region: Region) -> Option<[u16; 3]> {
     }
 }
 
-/// Hands out distinct addresses so no two actors share one by accident.
+/// Hands out distinct addresses so no two actors share one by accident. Every pool is far larger
+/// than a scenario needs (at most 480 instances, a few dozen other callers), so drawing again
+/// on a collision always ends.
 #[derive(Debug, Default)]
 pub(crate) struct Addresses {
     used: HashSet<IpAddr>,

@@ -441,6 +441,37 @@ fn workshop_record_counts_per_kind() {
     let user_2 =
         |r: &Value| s(r, "/userIdentity/userName") == "GuardDuty-Example-Compromised2-Simulated";
     assert_eq!(count(&user_2), 126 * 3);
+    // CloudFormation launches the four instances; the compromised one gets the profile.
+    let launches: Vec<&Value> = all
+        .iter()
+        .filter(|r| s(r, "/eventName") == "RunInstances")
+        .collect();
+    assert_eq!(launches.len(), 4);
+    let victim: Vec<&&Value> = launches
+        .iter()
+        .filter(|r| {
+            s(
+                r,
+                "/requestParameters/tagSpecificationSet/items/0/tags/0/value",
+            ) == facts.instance_name
+        })
+        .collect();
+    assert_eq!(victim.len(), 1);
+    assert_eq!(
+        s(victim[0], "/requestParameters/iamInstanceProfile/name"),
+        facts.instance_profile
+    );
+    assert_eq!(
+        s(
+            victim[0],
+            "/responseElements/instancesSet/items/0/instanceId"
+        ),
+        facts.instance_id
+    );
+    assert_eq!(
+        s(victim[0], "/userIdentity/invokedBy"),
+        "cloudformation.amazonaws.com"
+    );
     assert_eq!(summary.events as usize, all.len());
 }
 
@@ -612,4 +643,24 @@ fn bulk_refuses_too_few_events() {
         err.to_string(),
         "`--events 999` is too small for the bulk scenario (minimum 1000)"
     );
+}
+
+#[test]
+fn the_crates_own_decoder_reads_every_record_without_a_problem() {
+    for scenario in [Scenario::Workshop, Scenario::Bulk { events: 2_000 }] {
+        let (dir, summary) = run(scenario, 21);
+        let inputs = crate::discover(&[dir.path().to_owned()]).unwrap();
+        assert_eq!(inputs.len() as u64, summary.files);
+        let decoded = crate::decode_inputs(
+            &inputs,
+            &crate::DecodeOptions::default(),
+            None,
+            &|record, _| record.event_name.as_ref().map(|name| name.len()),
+        );
+        assert_eq!(decoded.stats.bad_records, 0, "{:?}", decoded.stats);
+        assert_eq!(decoded.stats.records, summary.events);
+        assert_eq!(decoded.stats.records_parsed, summary.events);
+        assert_eq!(decoded.items.len() as u64, summary.events);
+        assert_eq!(decoded.stats.bytes_decoded, summary.json_bytes);
+    }
 }

@@ -374,6 +374,7 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
             Call::RunInstances {
                 instance: victim,
                 profile: n.profile,
+                tag: world.name(format!("Name={INSTANCE_NAME}")),
             },
         ),
         (
@@ -388,11 +389,17 @@ fn build(seed: u64, start: i64) -> (Plan, WorkshopFacts) {
     for (at, region, call) in cfn {
         t.add(at, region, admin, on_behalf_cfn, call);
     }
-    for (k, &other) in others.iter().enumerate() {
+    let other_names = [
+        "GuardDuty-Example: Malicious Instance: Scenario 1 & 2",
+        "GuardDuty-Example: Malicious Instance: Scenario 4",
+        "GuardDuty-Example: Compromised Instance: Scenario 1",
+    ];
+    for (k, (&other, name)) in others.iter().zip(other_names).enumerate() {
         let at = 181 + i64::try_from(k).unwrap_or(0);
         let call = Call::RunInstances {
             instance: other,
             profile: n.no_profile,
+            tag: world.name(format!("Name={name}")),
         };
         t.add(at, REGION, admin, on_behalf_cfn, call);
     }

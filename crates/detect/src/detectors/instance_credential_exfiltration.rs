@@ -113,7 +113,7 @@ fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<
     match &call.origin {
         Origin::Outside(ip) => Some(Verdict::Outside(*ip)),
         Origin::ForeignEndpoint { account, ip } => Some(Verdict::Inside {
-            ip: *ip,
+            ip: Some(*ip),
             account: Some(account.to_string()),
         }),
         Origin::ForeignInstance { account, ip } => Some(Verdict::Inside {
@@ -151,7 +151,8 @@ fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<
 }
 
 fn occurrence(settings: &Settings, call: &Use, verdict: Verdict) -> Occurrence {
-    let facts = &call.call;
+    let facts = &*call.facts;
+    let session = &facts.session;
     let (kind, ip, remote_account) = match verdict {
         Verdict::Outside(ip) => (
             FindingKind::InstanceCredentialExfiltrationOutsideAws,
@@ -205,10 +206,10 @@ fn occurrence(settings: &Settings, call: &Use, verdict: Verdict) -> Occurrence {
     }
     Occurrence {
         key: AggregationKey {
-            account: call.session.account.to_string(),
+            account: session.account.to_string(),
             kind,
             principal: facts.role_arn.to_string(),
-            instance: call.session.instance.to_string(),
+            instance: session.instance.to_string(),
             source,
         },
         severity,
@@ -217,7 +218,7 @@ fn occurrence(settings: &Settings, call: &Use, verdict: Verdict) -> Occurrence {
         access_key: AccessKeyDetails {
             access_key_id: facts.access_key_id.to_string(),
             principal_id: facts.principal_id.to_string(),
-            user_name: call.session.role_name.to_string(),
+            user_name: session.role_name.to_string(),
             user_type: "AssumedRole".to_owned(),
         },
         instance: Some(instance),

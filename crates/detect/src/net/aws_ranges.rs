@@ -10,7 +10,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 
 use super::NetError;
-use super::prefix_table::PrefixTable;
+use super::prefix_table::{PrefixTable, normalise, sort_key};
 
 /// The snapshot bundled in the binary (`data/aws-ip-ranges.json.gz`).
 const BUILTIN_GZ: &[u8] = include_bytes!("../../../../data/aws-ip-ranges.json.gz");
@@ -82,8 +82,8 @@ struct RawEntry<'a> {
 }
 
 impl AwsIpRanges {
-    /// The snapshot bundled in the binary, decompressed and parsed on each call (a few ms in a
-    /// release build; keep the result).
+    /// The snapshot bundled in the binary, decompressed and parsed on each call (about 10 ms in
+    /// a release build; keep the result).
     pub fn builtin() -> Result<Self, NetError> {
         Self::from_bytes(BUILTIN_GZ)
     }
@@ -111,9 +111,7 @@ impl AwsIpRanges {
     /// Parses `ip-ranges.json` text. Unknown fields are ignored; a prefix that is not a CIDR of
     /// its array's family is an error.
     pub fn from_json(bytes: &[u8]) -> Result<Self, NetError> {
-        let t0 = std::time::Instant::now();
         let raw: RawFile<'_> = serde_json::from_slice(bytes).map_err(NetError::Json)?;
-        let t1 = t0.elapsed();
         let mut interner = Interner::default();
         let mut entries = Vec::with_capacity(raw.prefixes.len() + raw.ipv6_prefixes.len());
         for (field, list, want_v4) in [
@@ -132,27 +130,25 @@ impl AwsIpRanges {
                         index,
                     })?;
                 entries.push(Entry {
-                    prefix: prefix.trunc(),
+                    prefix: normalise(prefix),
                     region: interner.intern(&item.region),
                     service: interner.intern(&item.service),
                     network_border_group: interner.intern(&item.network_border_group),
                 });
             }
         }
-        let t2 = t0.elapsed();
         let names = interner.names;
-        // Group by CIDR, preferred service first; the sort is stable, so equal entries keep
-        // file order.
+        // Group by CIDR, preferred service first.
         let ranks = service_ranks(&names);
-        entries.sort_by_key(|e| (e.prefix, ranks.get(e.service as usize).copied()));
-        let t3 = t0.elapsed();
+        entries.sort_unstable_by_key(|e| {
+            let rank = ranks.get(e.service as usize).copied();
+            (sort_key(&e.prefix), rank, e.region, e.network_border_group)
+        });
         let table = PrefixTable::build(
             (0u32..)
                 .zip(&entries)
                 .map(|(index, entry)| (entry.prefix, index)),
         );
-        let t4 = t0.elapsed();
-        eprintln!("TIMING json {t1:?} entries {t2:?} sort {t3:?} table {t4:?}");
         Ok(Self {
             sync_token: raw.sync_token.into_owned(),
             create_date: raw.create_date.into_owned(),

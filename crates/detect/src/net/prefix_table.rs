@@ -166,7 +166,8 @@ impl PrefixTable {
     }
 }
 
-fn sort_key(net: &IpNet) -> (u8, u128, u8) {
+/// Orders CIDRs by family, then start, then shorter prefix first.
+pub(crate) fn sort_key(net: &IpNet) -> (u8, u128, u8) {
     match net {
         IpNet::V4(n) => (4, u128::from(n.network().to_bits()), n.prefix_len()),
         IpNet::V6(n) => (6, n.network().to_bits(), n.prefix_len()),

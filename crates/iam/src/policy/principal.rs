@@ -60,7 +60,7 @@ impl Entry {
                     })
                 } else if caller.role_arn() == Some(&**arn) {
                     Some(Grant::Role)
-                } else if caller.account_root().as_deref() == Some(&**arn) {
+                } else if caller.account_root() == Some(&**arn) {
                     Some(Grant::Account)
                 } else {
                     None
@@ -110,7 +110,7 @@ impl PrincipalMatcher {
             _ => {
                 listed(caller.id())
                     && caller.role_arn().is_none_or(listed)
-                    && caller.account_root().is_none_or(|a| listed(&a))
+                    && caller.account_root().is_none_or(listed)
             }
         };
         (!exempt).then_some(Grant::Caller)

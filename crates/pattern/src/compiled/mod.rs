@@ -40,7 +40,18 @@ use paths::{PathId, PathTrie};
 #[derive(Debug)]
 struct CompiledRule {
     pattern: u32,
-    conditions: Vec<(PathId, Arc<[Op]>, bool)>,
+    conditions: Vec<Condition>,
+}
+
+/// A condition: its path, its operators (OR), and whether `exists: false` is among them.
+type Condition = (PathId, Arc<[Op]>, bool);
+
+/// Where a rule's conditions lie in [`Matcher::conditions`], and its pattern.
+#[derive(Debug, Clone, Copy)]
+struct RuleSpan {
+    pattern: u32,
+    start: u32,
+    len: u32,
 }
 
 /// Many named patterns, compiled for matching one event against all of them at once.
@@ -50,7 +61,9 @@ struct CompiledRule {
 #[derive(Debug)]
 pub struct Matcher<N> {
     names: Vec<N>,
-    rules: Vec<CompiledRule>,
+    /// Rules by id; their conditions are stored one after the other in `conditions`.
+    rules: Vec<RuleSpan>,
+    conditions: Vec<Condition>,
     trie: PathTrie,
     indexes: Vec<PathIndex>,
     always: Vec<u32>,
@@ -162,9 +175,24 @@ impl<N> Matcher<N> {
         for index in &mut indexes {
             index.build();
         }
+        let mut conditions = Vec::new();
+        let rules = rules
+            .into_iter()
+            .map(|rule| {
+                let start = u32::try_from(conditions.len()).unwrap_or(u32::MAX);
+                let len = u32::try_from(rule.conditions.len()).unwrap_or(u32::MAX);
+                conditions.extend(rule.conditions);
+                RuleSpan {
+                    pattern: rule.pattern,
+                    start,
+                    len,
+                }
+            })
+            .collect();
         Self {
             names,
             rules,
+            conditions,
             trie,
             indexes,
             always,
@@ -194,17 +222,14 @@ impl<N> Matcher<N> {
 
     /// Approximate heap bytes used by the compiled indexes and rules.
     pub fn heap_bytes(&self) -> usize {
-        let rules: usize = self
-            .rules
-            .iter()
-            .map(|r| {
-                size_of::<CompiledRule>()
-                    + r.conditions
-                        .iter()
-                        .map(|(_, ops, _)| 24 + ops.len() * size_of::<Op>() / Arc::strong_count(ops))
-                        .sum::<usize>()
-            })
-            .sum();
+        let rules: usize = self.rules.len() * size_of::<RuleSpan>()
+            + self
+                .conditions
+                .iter()
+                .map(|(_, ops, _)| {
+                    size_of::<Condition>() + ops.len() * size_of::<Op>() / Arc::strong_count(ops)
+                })
+                .sum::<usize>();
         rules
             + self.trie.heap_bytes()
             + self
@@ -253,7 +278,12 @@ impl<N> Matcher<N> {
                 continue;
             }
             checks.clear();
-            checks.extend(rule.conditions.iter().map(|(path, ops, absent)| Check {
+            let start = rule.start as usize;
+            let conditions = self
+                .conditions
+                .get(start..start + rule.len as usize)
+                .unwrap_or_default();
+            checks.extend(conditions.iter().map(|(path, ops, absent)| Check {
                 ops,
                 allows_absent: *absent,
                 leaves: leaves_at(*path),

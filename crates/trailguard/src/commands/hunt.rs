@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::Args;
 use cloudtrail::{DecodeOptions, Input, Prefilter};
-use detect::{DetectorState, Observation};
+use detect::DetectorState;
 use findings::{Finding, FindingBook, Severity};
 use miette::{Context, IntoDiagnostic};
 use store::{FindingFilter, InputStamp, Store};
@@ -101,7 +101,7 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
                 if observed.instance_credential {
                     instance_records.fetch_add(1, Ordering::Relaxed);
                 }
-                (!observed.observations.is_empty()).then_some(observed.observations)
+                observed.observation
             },
         )
     });
@@ -113,11 +113,10 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
         tracing::warn!("{} more problems not shown", decoded.stats.problems_omitted);
     }
 
-    let observations: Vec<Observation> = decoded.items.into_iter().flatten().collect();
     let mut state = DetectorState::from_entries(store.state_entries().into_diagnostic()?)
         .into_diagnostic()
         .wrap_err("the state file is corrupt")?;
-    let occurrences = detect::evaluate(&settings, observations, &mut state);
+    let occurrences = detect::evaluate(&settings, decoded.items, &mut state);
     let mut book = FindingBook::from_findings(
         store
             .findings(&FindingFilter::default())

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
+pub(crate) mod actions;
 pub(crate) mod config;
+pub(crate) mod deliveries;
 pub(crate) mod findings;
 pub(crate) mod hunt;
 pub(crate) mod iam;
@@ -24,5 +26,7 @@ pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitC
         Command::Verify(args) => verify::run(&args),
         Command::Config(args) => config::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Actions(args) => actions::run(&args),
+        Command::Deliveries(args) => deliveries::run(&args),
     }
 }

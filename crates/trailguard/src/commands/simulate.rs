@@ -29,7 +29,7 @@ pub(crate) struct SimulateArgs {
     /// Seed of every random choice: the same seed writes the same bytes.
     #[arg(long, default_value_t = 1)]
     pub(crate) seed: u64,
-    /// Number of records (bulk only).
+    /// Number of records (bulk only; default 100000, minimum 1000).
     #[arg(long, value_name = "N")]
     pub(crate) events: Option<u64>,
     /// First second of the scenario, RFC 3339 (default: the scenario's own).

@@ -1,0 +1,155 @@
+//! The audit log of remediation actions (`actions` table): every plan and result, dry-run
+//! included, with the finding it was about and how to undo it.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::err::StoreError;
+use crate::sqlite::Store;
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRecord {
+    /// Unique id (a UUID), as `actions show ID` takes it.
+    pub id: String,
+    /// The finding it was about, when known.
+    pub finding_id: Option<String>,
+    /// The action's name, e.g. `revoke-role-sessions`.
+    pub action: String,
+    /// `dry-run` or `enforce`.
+    pub mode: String,
+    /// Where it stands, e.g. `planned`, `refused`, `applied`, `failed`, `undone`.
+    pub status: String,
+    /// The plan (JSON), or the refusal.
+    pub plan: String,
+    /// The result (JSON), once executed.
+    pub result: Option<String>,
+    /// How to undo it (JSON), when it can be undone.
+    pub undo: Option<String>,
+    /// When it was recorded (milliseconds since the epoch).
+    pub created_ms: i64,
+}
+
+const COLUMNS: &str = "id, finding_id, action, mode, status, plan, result, undo, created_ms";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<ActionRecord> {
+    Ok(ActionRecord {
+        id: row.get(0)?,
+        finding_id: row.get(1)?,
+        action: row.get(2)?,
+        mode: row.get(3)?,
+        status: row.get(4)?,
+        plan: row.get(5)?,
+        result: row.get(6)?,
+        undo: row.get(7)?,
+        created_ms: row.get(8)?,
+    })
+}
+
+impl Store {
+    /// Adds an entry.
+    ///
+    /// # Errors
+    /// If the database refuses (for example a duplicate id).
+    pub fn record_action(&mut self, record: &ActionRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO actions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))?
+            .execute(params![
+                record.id,
+                record.finding_id,
+                record.action,
+                record.mode,
+                record.status,
+                record.plan,
+                record.result,
+                record.undo,
+                record.created_ms,
+            ])?;
+        Ok(())
+    }
+
+    /// Sets an entry's status and result; `false` if there is no such entry.
+    ///
+    /// # Errors
+    /// If the database refuses.
+    pub fn update_action(
+        &mut self,
+        id: &str,
+        status: &str,
+        result: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .conn
+            .prepare_cached("UPDATE actions SET status = ?2, result = ?3 WHERE id = ?1")?
+            .execute(params![id, status, result])?;
+        Ok(changed == 1)
+    }
+
+    /// Every entry, oldest first.
+    ///
+    /// # Errors
+    /// If the database refuses.
+    pub fn actions(&self) -> Result<Vec<ActionRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM actions ORDER BY created_ms, rowid"
+        ))?;
+        let rows = statement.query_map([], from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One entry by id.
+    ///
+    /// # Errors
+    /// If the database refuses.
+    pub fn action(&self, id: &str) -> Result<Option<ActionRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM actions WHERE id = ?1"))?
+            .query_row([id], from_row)
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    fn record(id: &str, at: i64) -> ActionRecord {
+        ActionRecord {
+            id: id.into(),
+            finding_id: Some("f1".into()),
+            action: "revoke-role-sessions".into(),
+            mode: "dry-run".into(),
+            status: "planned".into(),
+            plan: "{}".into(),
+            result: None,
+            undo: Some("{\"kind\":\"none\"}".into()),
+            created_ms: at,
+        }
+    }
+
+    #[test]
+    fn records_lists_in_time_order_and_updates() {
+        let mut store = Store::in_memory().unwrap();
+        store.record_action(&record("b", 20)).unwrap();
+        store.record_action(&record("a", 10)).unwrap();
+        let ids: Vec<String> = store.actions().unwrap().into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert!(
+            store
+                .update_action("a", "applied", Some("{\"ok\":true}"))
+                .unwrap()
+        );
+        assert!(!store.update_action("zz", "applied", None).unwrap());
+        let a = store.action("a").unwrap().unwrap();
+        assert_eq!(
+            (a.status.as_str(), a.result.as_deref()),
+            ("applied", Some("{\"ok\":true}"))
+        );
+        assert_eq!(store.action("missing").unwrap(), None);
+        assert!(store.record_action(&record("a", 30)).is_err());
+    }
+}
