@@ -13,10 +13,11 @@ bin=./target/release/trailguard
 runs=${RUNS:-5}
 
 [ -x "$bin" ] || cargo build --release -p trailguard
-if [ ! -f "$dir/.events-$events" ]; then
-    rm -rf "$dir"
+marker="$dir.events-$events"   # beside the data, not in it: hunt would read it
+if [ ! -f "$marker" ]; then
+    rm -rf "$dir" "$dir".events-*
     "$bin" simulate bulk --events "$events" --out "$dir" --seed 1
-    touch "$dir/.events-$events"
+    touch "$marker"
 fi
 find "$dir" -name '*.json.gz' | sort > /tmp/trailguard-bench-files
 gz_bytes=$(xargs cat < /tmp/trailguard-bench-files | wc -c)

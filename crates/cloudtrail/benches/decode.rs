@@ -307,7 +307,7 @@ fn bench_inputs(c: &mut Criterion) {
         summary.files,
         summary.json_bytes,
         summary.gzip_bytes,
-        kept.items.len(),
+        kept.item_count(),
         rayon::current_num_threads()
     );
 
@@ -316,9 +316,7 @@ fn bench_inputs(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("decode_inputs/detector_prefilter", |b| {
         b.iter(|| {
-            decode_inputs(&inputs, &detector, None, &|r, _| Some(r.event_time_millis))
-                .items
-                .len()
+            decode_inputs(&inputs, &detector, None, &|r, _| Some(r.event_time_millis)).item_count()
         });
     });
     group.bench_function("decode_inputs/no_prefilter", |b| {
@@ -326,8 +324,7 @@ fn bench_inputs(c: &mut Criterion) {
             decode_inputs(&inputs, &DecodeOptions::default(), None, &|r, _| {
                 Some(r.event_time_millis)
             })
-            .items
-            .len()
+            .item_count()
         });
     });
     group.bench_function("baseline/read_and_libdeflate_gunzip", |b| {

@@ -13,10 +13,24 @@ use crate::record::Record;
 /// What [`decode_inputs`] returns.
 #[derive(Debug)]
 pub struct Decoded<T> {
-    /// What `map` returned for each parsed record, in input order, then record order.
-    pub items: Vec<T>,
+    /// What `map` returned for each parsed record: one vector per input, in input order,
+    /// each in record order. Kept apart so a consumer can free each input's items as it goes
+    /// instead of holding two copies while concatenating.
+    pub per_input: Vec<Vec<T>>,
     /// Counters and problems of all inputs together.
     pub stats: DecodeStats,
+}
+
+impl<T> Decoded<T> {
+    /// Every item, in input order, then record order.
+    pub fn items(&self) -> Vec<&T> {
+        self.per_input.iter().flatten().collect()
+    }
+
+    /// How many items there are.
+    pub fn item_count(&self) -> usize {
+        self.per_input.iter().map(Vec::len).sum()
+    }
 }
 
 /// Per-thread buffers, reused from file to file so memory stays at one file per thread.
@@ -57,14 +71,11 @@ pub fn decode_inputs<T: Send>(
         })
         .collect();
     let mut decoded = Decoded {
-        items: Vec::new(),
+        per_input: Vec::with_capacity(per_input.len()),
         stats: DecodeStats::default(),
     };
-    decoded
-        .items
-        .reserve(per_input.iter().map(|(items, _)| items.len()).sum());
     for (items, stats) in per_input {
-        decoded.items.extend(items);
+        decoded.per_input.push(items);
         decoded.stats.merge(stats);
     }
     decoded

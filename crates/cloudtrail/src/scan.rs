@@ -1,12 +1,15 @@
-//! A structural JSON scanner: finds where values end without building anything.
+//! Structural JSON scanners: find where values end without building anything.
 //!
-//! It checks what splitting needs and no more: strings are terminated, hold no raw control
-//! characters and only valid escapes (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`);
-//! brackets balance and match (`{` with `}`, `[` with `]`) up to 128 levels, as deep as
-//! serde_json goes; `true`, `false` and `null` are spelled right. The object and array cursors
-//! below also check the commas and colons of the level they walk. It does NOT check commas and
-//! colons inside the values it skips, the syntax of numbers, UTF-8 validity or surrogate
-//! pairs: serde_json checks those for every value that is parsed.
+//! Two scanners, one job: [`value_end`] goes string by string (eight bytes at a time) and
+//! checks that strings are terminated, hold no raw control characters and only valid
+//! escapes (`\"` `\\` `\/` `\b` `\f` `\n` `\r` `\t` `\uXXXX`), that brackets balance and
+//! match (`{` with `}`, `[` with `]`) up to 128 levels (as deep as serde_json goes), and that
+//! `true`, `false` and `null` are spelled right. [`container_end_fast`] skips whole objects
+//! and arrays 64 bytes at a time and checks only bracket balance, matching and depth and that
+//! strings end. The object and array cursors ([`Members`], [`Elements`]) also check the
+//! commas and colons of the level they walk. None of them checks commas and colons inside
+//! the values they skip, number syntax, UTF-8 validity or surrogate pairs: the record
+//! extractor checks what it reads.
 
 use std::fmt;
 

@@ -258,7 +258,7 @@ fn bad_files_do_not_stop_the_others() {
     let decoded = decode_inputs(&inputs, &DecodeOptions::default(), None, &|r, _| {
         r.event_name.as_deref().map(str::to_owned)
     });
-    assert_eq!(decoded.items, ["Good"]);
+    assert_eq!(decoded.items(), ["Good"]);
     let path = |name: &str| dir.path().join(name).display().to_string();
     assert_eq!(
         problems(&decoded.stats),

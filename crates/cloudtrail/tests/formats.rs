@@ -245,7 +245,7 @@ fn gzip_content_is_detected_by_magic_not_name() {
     );
     let source = |name: &str| dir.path().join(name).display().to_string();
     assert_eq!(
-        decoded.items,
+        decoded.items().into_iter().cloned().collect::<Vec<_>>(),
         vec![
             format!("DescribeInstances {}: line 1", source("events.jsonl.gz")),
             format!("GetCallerIdentity {}: line 2", source("events.jsonl.gz")),

@@ -118,7 +118,7 @@ fn parallel_results_are_in_input_order_for_any_thread_count() {
                 &|r, _| r.event_name.as_deref().map(str::to_owned),
             )
         });
-        assert_eq!(decoded.items, expected, "{threads} threads");
+        assert_eq!(decoded.per_input.concat(), expected, "{threads} threads");
         assert_eq!(decoded.stats.bytes_read, total_size);
         assert_eq!(done.load(Ordering::Relaxed), total_size);
         assert_eq!(decoded.stats.records, expected.len() as u64);
@@ -135,7 +135,7 @@ fn an_unreadable_input_is_a_problem_and_the_others_go_on() {
     let decoded = decode_inputs(&inputs, &DecodeOptions::default(), None, &|r, _| {
         r.event_name.as_deref().map(str::to_owned)
     });
-    assert_eq!(decoded.items, ["A"]);
+    assert_eq!(decoded.items(), ["A"]);
     assert_eq!(decoded.stats.problems.len(), 1);
     let problem = &decoded.stats.problems[0];
     assert!(matches!(problem.error, cloudtrail::DecodeError::Io(_)));

@@ -17,7 +17,7 @@ const MAX_ANNOUNCEMENTS: usize = 32;
 /// Runs every detector over a run's observations, updating `state`; returns the occurrences.
 pub fn evaluate(
     settings: &Settings,
-    observations: Vec<Observation>,
+    observations: impl IntoIterator<Item = Observation>,
     state: &mut DetectorState,
 ) -> Vec<Occurrence> {
     let mut groups = Groups::default();

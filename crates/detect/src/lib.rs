@@ -23,7 +23,7 @@ pub use event_id::EventId;
 pub use facts::CallFacts;
 pub use inventory::{Inventory, InventoryError, InventoryInstance};
 pub use observe::{
-    Evidence, Issue, NEEDLES, NewAddress, Observation, Observed, Origin, Use, observe,
+    Evidence, Foreign, Issue, NEEDLES, NewAddress, Observation, Observed, Origin, Use, observe,
 };
 pub use settings::Settings;
 pub use state::{DetectorState, SessionKey, SessionState, StateError};

@@ -77,22 +77,21 @@ pub enum Evidence {
 pub enum Origin {
     /// An address outside AWS (or private without a VPC endpoint): OutsideAWS.
     Outside(IpAddr),
-    /// A VPC endpoint of another, known account: InsideAWS.
-    ForeignEndpoint {
-        /// The endpoint's account.
-        account: Arc<str>,
-        /// The private address seen.
-        ip: IpAddr,
-    },
-    /// An AWS address the inventory attributes to an instance of another account: InsideAWS.
-    ForeignInstance {
-        /// That account.
-        account: Arc<str>,
-        /// The address.
-        ip: IpAddr,
-    },
+    /// A VPC endpoint of another, known account (the address is the private one seen).
+    ForeignEndpoint(Box<Foreign>),
+    /// An AWS address the inventory attributes to an instance of another account.
+    ForeignInstance(Box<Foreign>),
     /// An AWS address: benign only if the session is bound to it.
     Aws(IpAddr),
+}
+
+/// Another account and the address seen: InsideAWS. Rare, so kept out of line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foreign {
+    /// The other account.
+    pub account: Arc<str>,
+    /// The address.
+    pub ip: IpAddr,
 }
 
 /// One use of instance credentials that may be suspicious.
@@ -320,10 +319,10 @@ fn origin(
         if endpoint_account == instance_account || settings.is_affiliated(endpoint_account) {
             return None;
         }
-        return Some(Origin::ForeignEndpoint {
+        return Some(Origin::ForeignEndpoint(Box::new(Foreign {
             account: intern(endpoint_account),
             ip,
-        });
+        })));
     }
     if settings.is_trusted(ip) {
         return None;
@@ -334,10 +333,12 @@ fn origin(
     match settings.inventory.owner_of(ip) {
         Some(owner) => match owner.account.as_deref() {
             // An address of another account's instance: InsideAWS, whatever the lock says.
-            Some(account) if account != instance_account => Some(Origin::ForeignInstance {
-                account: intern(account),
-                ip,
-            }),
+            Some(account) if account != instance_account => {
+                Some(Origin::ForeignInstance(Box::new(Foreign {
+                    account: intern(account),
+                    ip,
+                })))
+            }
             // The instance's own address, or another instance of the same account. GuardDuty's
             // InsideAWS is about *other* accounts, so the same account is benign.
             _ => None,

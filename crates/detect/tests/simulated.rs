@@ -27,7 +27,11 @@ fn hunt(dir: &Path, settings: &Settings) -> Vec<Finding> {
     );
     let mut state = DetectorState::default();
     let mut book = FindingBook::new();
-    for occurrence in detect::evaluate(settings, decoded.items, &mut state) {
+    for occurrence in detect::evaluate(
+        settings,
+        decoded.per_input.into_iter().flatten(),
+        &mut state,
+    ) {
         book.record(occurrence);
     }
     book.findings().cloned().collect()

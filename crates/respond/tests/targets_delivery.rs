@@ -43,8 +43,7 @@ fn dispatch<'a>(rule: &'a str, target: &'a respond::config::Target, input: &str)
 fn a_signed_webhook_receives_the_json_input_and_a_verifiable_signature() {
     if !in_child_with_env(
         "a_signed_webhook_receives_the_json_input_and_a_verifiable_signature",
-        "TG_TEST_WEBHOOK_SECRET_1",
-        "s3cret",
+        &[("TG_TEST_WEBHOOK_SECRET_1", "s3cret")],
     ) {
         return;
     }

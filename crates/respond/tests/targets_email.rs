@@ -21,7 +21,7 @@ use respond::targets::{Backoff, Deliverer, EmailSettings, Job, Outcome as Delive
 use serde_json::json;
 use store::Store;
 use store::deliveries::DeliveryStatus;
-use support::{SmtpServer, aiosmtpd_available, body, free_port, header, target};
+use support::{SmtpServer, aiosmtpd_available, body, free_port, header, in_child_with_env, target};
 
 const FINDING_ID: &str = "5ab8ac19e7d7c4a9b1c2d3e4f5a6b7c8";
 
@@ -198,5 +198,60 @@ fn an_email_to_a_server_that_is_down_is_kept_and_retry_delivers_it() {
     assert_eq!(
         body(&messages[0]).trim_end_matches('\n'),
         workshop_finding_text()
+    );
+}
+
+#[test]
+fn smtp_credentials_come_from_the_environment_and_never_appear_in_errors() {
+    if !aiosmtpd_available()
+        || !in_child_with_env(
+            "smtp_credentials_come_from_the_environment_and_never_appear_in_errors",
+            &[
+                ("TG_TEST_SMTP_USER", "alerts"),
+                ("TG_TEST_SMTP_PASSWORD", "hunter2-secret"),
+                ("TG_TEST_SMTP_WRONG", "not-the-password"),
+            ],
+        )
+    {
+        return;
+    }
+    let server = SmtpServer::start_with_auth(free_port(), "alerts", "hunter2-secret");
+    let email = target("type = \"email\"\nto = [\"secops@example.com\"]\nretries = 0");
+    let job = Job {
+        rule: "r",
+        target: &email,
+        input: "\"GuardDuty Finding | ID:1\"",
+    };
+    let with = |password_env: &str| EmailSettings {
+        username_env: Some("TG_TEST_SMTP_USER".to_owned()),
+        password_env: Some(password_env.to_owned()),
+        ..smtp_settings(server.port)
+    };
+
+    let refused = quick(with("TG_TEST_SMTP_WRONG")).deliver(&job);
+    let Delivery::Failed(error) = &refused.outcome else {
+        panic!("a wrong password was accepted")
+    };
+    let message = format!("{error} {error:?}");
+    assert!(message.starts_with("smtp: "), "{message}");
+    assert!(!message.contains("not-the-password"), "{message}");
+    assert!(!message.contains("alerts"), "{message}");
+
+    let sent = quick(with("TG_TEST_SMTP_PASSWORD")).deliver(&job);
+    assert!(matches!(sent.outcome, Delivery::Delivered), "{sent:?}");
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        body(&messages[0]).trim_end_matches('\n'),
+        "\"GuardDuty Finding | ID:1\""
+    );
+
+    let missing = quick(with("TG_TEST_SMTP_UNSET")).deliver(&job);
+    let Delivery::Failed(error) = &missing.outcome else {
+        panic!("sent without a password")
+    };
+    assert_eq!(
+        error.to_string(),
+        "environment variable `TG_TEST_SMTP_UNSET` is not set"
     );
 }

@@ -660,7 +660,7 @@ fn the_crates_own_decoder_reads_every_record_without_a_problem() {
         assert_eq!(decoded.stats.bad_records, 0, "{:?}", decoded.stats);
         assert_eq!(decoded.stats.records, summary.events);
         assert_eq!(decoded.stats.records_parsed, summary.events);
-        assert_eq!(decoded.items.len() as u64, summary.events);
+        assert_eq!(decoded.item_count() as u64, summary.events);
         assert_eq!(decoded.stats.bytes_decoded, summary.json_bytes);
     }
 }

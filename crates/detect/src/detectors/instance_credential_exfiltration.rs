@@ -112,14 +112,12 @@ enum Verdict {
 fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<Verdict> {
     match &call.origin {
         Origin::Outside(ip) => Some(Verdict::Outside(*ip)),
-        Origin::ForeignEndpoint { account, ip } => Some(Verdict::Inside {
-            ip: Some(*ip),
-            account: Some(account.to_string()),
-        }),
-        Origin::ForeignInstance { account, ip } => Some(Verdict::Inside {
-            ip: Some(*ip),
-            account: Some(account.to_string()),
-        }),
+        Origin::ForeignEndpoint(foreign) | Origin::ForeignInstance(foreign) => {
+            Some(Verdict::Inside {
+                ip: Some(foreign.ip),
+                account: Some(foreign.account.to_string()),
+            })
+        }
         Origin::Aws(ip) => {
             if state.bound.contains(ip) {
                 return None;
@@ -188,7 +186,7 @@ fn occurrence(settings: &Settings, call: &Use, verdict: Verdict) -> Occurrence {
                 ..
             }),
             _,
-        ) if matches!(call.origin, Origin::ForeignEndpoint { .. }) => account.clone(),
+        ) if matches!(call.origin, Origin::ForeignEndpoint(_)) => account.clone(),
         (_, Some(ip)) => ip.to_string(),
         (_, None) => String::new(),
     };

@@ -253,7 +253,7 @@ pub(crate) fn parse_net(text: &str) -> Option<IpNet> {
         .or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
-/// The address span of a CIDR, for tests and baselines.
+/// Whether `net` contains `ip` (IPv4-mapped addresses as IPv4): the linear-scan oracle of tests.
 #[cfg(test)]
 pub(crate) fn contains(net: &IpNet, ip: IpAddr) -> bool {
     match (net, ip.to_canonical()) {

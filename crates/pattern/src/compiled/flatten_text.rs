@@ -148,6 +148,9 @@ impl<'a> Scanner<'a, '_> {
             self.pos += 1;
             return Ok(());
         }
+        // Keys read so far that lead to pattern paths, with the leaves each produced: a repeated
+        // key replaces the earlier one's leaves (the last duplicate wins, as in serde_json).
+        let mut read: Vec<(Cow<'a, str>, usize, usize)> = Vec::new();
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
@@ -159,7 +162,11 @@ impl<'a> Scanner<'a, '_> {
                 Some(_) if has_control(&key) => {
                     return Err(self.error("control character in string"));
                 }
-                Some(child) => self.value(child, depth + 1)?,
+                Some(child) => {
+                    let start = self.out.len();
+                    self.value(child, depth + 1)?;
+                    self.replace_duplicate(&mut read, key, start);
+                }
                 None => self.skip_value()?,
             }
             self.skip_ws();
@@ -172,6 +179,27 @@ impl<'a> Scanner<'a, '_> {
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+    }
+
+    /// Records the leaves `out[start..]` of `key`, dropping those of an earlier `key`.
+    fn replace_duplicate(
+        &mut self,
+        read: &mut Vec<(Cow<'a, str>, usize, usize)>,
+        key: Cow<'a, str>,
+        start: usize,
+    ) {
+        let mut start = start;
+        if let Some(at) = read.iter().position(|(k, ..)| *k == key) {
+            let (_, old_start, old_end) = read.remove(at);
+            self.out.drain(old_start..old_end);
+            let removed = old_end - old_start;
+            for entry in read.iter_mut().filter(|e| e.1 >= old_end) {
+                entry.1 -= removed;
+                entry.2 -= removed;
+            }
+            start -= removed;
+        }
+        read.push((key, start, self.out.len()));
     }
 
     fn array(&mut self, node: NodeId, depth: usize) -> Result<(), EventError> {

@@ -209,7 +209,9 @@ fn role_plan(
                 .verify_action
                 .clone()
                 .or_else(|| view.api_action())
-                .unwrap_or_else(|| "sts:GetCallerIdentity".to_owned()),
+                // A finding without an API call: a common reconnaissance call (not
+                // sts:GetCallerIdentity, which IAM allows even under an explicit deny).
+                .unwrap_or_else(|| "ec2:DescribeInstances".to_owned()),
             cutoff,
         }),
         _ => None,

@@ -26,7 +26,7 @@ use serde_json::Value;
 pub use audit::{record_execution, record_plan, record_refusal};
 pub use build::plan;
 pub use finding::FindingView;
-pub use policies::least_privilege_policy;
+pub use policies::{least_privilege_policy, least_privilege_text};
 pub use run::{execute, undo};
 pub use verify::{Check, Verification};
 

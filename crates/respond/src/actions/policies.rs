@@ -45,11 +45,7 @@ pub fn restrict_to_vpc() -> Value {
 /// give that role any permission, so it is granted only on the configured roles.
 #[must_use]
 pub fn least_privilege_policy(actions: &[ActionName], role_arns: &[String]) -> Value {
-    let roles: Value = if role_arns.is_empty() {
-        json!(["*"])
-    } else {
-        json!(role_arns)
-    };
+    let roles = role_arns_or_star(role_arns);
     let mut role_writes: Vec<&str> = Vec::new();
     let mut role_reads: Vec<&str> = Vec::new();
     let mut ec2: Vec<&str> = Vec::new();
@@ -117,4 +113,27 @@ fn role_arns_or_star(role_arns: &[String]) -> Value {
     } else {
         json!(role_arns)
     }
+}
+
+/// [`least_privilege_policy`] as `trailguard respond --print-policy` prints it: the JSON
+/// document, then an explanation of why `iam:PutRolePolicy` is scoped.
+#[must_use]
+pub fn least_privilege_text(actions: &[ActionName], role_arns: &[String]) -> String {
+    let policy = least_privilege_policy(actions, role_arns);
+    let json = serde_json::to_string_pretty(&policy).unwrap_or_default();
+    let scope = if role_arns.is_empty() {
+        "WARNING: no roles are configured, so the role permissions apply to every role (`*`). Configure the roles the responder may change.".to_owned()
+    } else {
+        format!(
+            "The role permissions are limited to: {}.",
+            role_arns.join(", ")
+        )
+    };
+    format!(
+        "{json}\n\n{scope}\n\
+         iam:PutRolePolicy is a privilege-escalation permission: whoever holds it on a role can \
+         attach any inline policy to that role, granting it (and anyone who can use the role) \
+         any permission. Grant it only on the roles trailguard may remediate, never on `*`, and \
+         keep the responder's own role out of that list.\n"
+    )
 }

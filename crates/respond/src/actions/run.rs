@@ -4,14 +4,21 @@ use serde_json::{Value, json};
 
 use super::{ActionError, ApiCall, Execution, NEW_GROUP_ID, Plan, Undo, verify};
 use crate::account::Account;
+use crate::config::Mode;
 
 /// Executes `plan` against `account`: every call in order (idempotent: a second run replaces
 /// the inline policy, reuses the forensic group), then verifies policy actions.
 ///
 /// # Errors
-/// If a call fails ([`ActionError::Account`]) or the verification does not hold
+/// [`ActionError::Invalid`] for a dry-run plan (it must make no write call); if a call fails ([`ActionError::Account`]) or the verification does not hold
 /// ([`ActionError::Verification`]; the change stays applied and the error says so).
 pub fn execute(plan: &Plan, account: &mut dyn Account) -> Result<Execution, ActionError> {
+    if plan.mode != Mode::Enforce.as_str() {
+        return Err(ActionError::Invalid(format!(
+            "plan of `{}` is `{}`: only enforce-mode plans are executed",
+            plan.action, plan.mode
+        )));
+    }
     let mut calls = Vec::with_capacity(plan.calls.len());
     let mut responses = Vec::with_capacity(plan.calls.len());
     let mut new_group: Option<String> = None;

@@ -572,6 +572,10 @@ fn deny_instance_session_verifies_only_that_session_is_denied() {
         .map(|c| (c.decision.as_str(), c.holds))
         .collect();
     assert_eq!(decisions, [("ExplicitlyDenied", true), ("Allowed", true)]);
+    assert_eq!(
+        v.checks[1].principal,
+        format!("arn:aws:sts::123456789012:assumed-role/{ROLE}/{SECOND}")
+    );
 }
 
 fn file_bytes(dir: &Path) -> Vec<Vec<u8>> {
@@ -723,4 +727,39 @@ fn audit_log_records_plans_refusals_and_results() {
     assert_eq!(undo, plan.undo);
     let stored: Plan = serde_json::from_str(&rows[0].plan).unwrap();
     assert_eq!(stored, plan);
+}
+
+#[test]
+fn a_dry_run_plan_is_never_executed() {
+    let (_dir, mut account) = demo();
+    let plan = plan_at(
+        ActionName::RevokeRoleSessions,
+        &finding(),
+        &params(Mode::DryRun),
+        &account,
+        NOW_MS,
+    )
+    .unwrap();
+    let err = execute(&plan, &mut account).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid: plan of `revoke-role-sessions` is `dry-run`: only enforce-mode plans are executed"
+    );
+    assert_eq!(inline_names(&account), ["GuardDutyCompromisedPolicy"]);
+}
+
+#[test]
+fn least_privilege_text_explains_the_escalation_risk() {
+    let scoped = least_privilege_text(&[ActionName::RevokeRoleSessions], &[ROLE_ARN.to_owned()]);
+    assert!(scoped.starts_with("{\n  \"Statement\": ["), "{scoped}");
+    assert!(scoped.contains(&format!(
+        "The role permissions are limited to: {ROLE_ARN}.\n"
+    )));
+    assert!(scoped.contains("iam:PutRolePolicy is a privilege-escalation permission"));
+    let open = least_privilege_text(&[ActionName::RevokeRoleSessions], &[]);
+    assert!(open.contains("WARNING: no roles are configured"));
+    assert_eq!(
+        least_privilege_policy(&[ActionName::RevokeRoleSessions], &[])["Statement"][0]["Resource"],
+        json!(["*"])
+    );
 }

@@ -155,7 +155,16 @@ pub(super) fn verify(
                 .user_id
                 .split_once(':')
                 .unwrap_or((&session.user_id, ""));
-            let other = "i-00000000000000000";
+            // Another instance of the blast radius (or, if the role has none, a made-up id):
+            // its session shares the role but not the `aws:userid`.
+            let own = session.arn.rsplit('/').next().unwrap_or_default();
+            let other = plan
+                .blast_radius
+                .instances
+                .iter()
+                .map(|i| i.id.as_str())
+                .find(|id| *id != own)
+                .unwrap_or("i-00000000000000000");
             let arn = format!(
                 "{}/{other}",
                 session.arn.rsplit_once('/').map_or("", |(a, _)| a)

@@ -273,7 +273,7 @@ pub enum TargetKind {
     Email {
         /// Recipients (at least one).
         to: Vec<String>,
-        /// Subject line; a default is derived from the finding when absent.
+        /// Subject line; `AWS Notification Message` (what SNS e-mails show) when absent.
         subject: Option<String>,
     },
     /// SNS `Publish`.

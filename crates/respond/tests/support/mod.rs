@@ -55,11 +55,32 @@ impl SmtpServer {
     pub fn start(port: u16) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("mail");
-        let child = Command::new("python3")
+        let mut command = Command::new("python3");
+        command
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir);
+        Self::run(command, port, maildir, dir)
+    }
+
+    /// Starts a server on `port` that accepts mail only after `AUTH` as `user`/`password`.
+    pub fn start_with_auth(port: u16, user: &str, password: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("mail");
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_auth_server.py");
+        let mut command = Command::new("python3");
+        command
+            .arg(script)
+            .arg(port.to_string())
             .arg(&maildir)
+            .args([user, password]);
+        Self::run(command, port, maildir, dir)
+    }
+
+    fn run(mut command: Command, port: u16, maildir: PathBuf, dir: tempfile::TempDir) -> Self {
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -242,16 +263,19 @@ pub fn target(toml_text: &str) -> respond::config::Target {
     config.build(1, Path::new("/")).unwrap()
 }
 
-/// Whether `name=value` is set; if not, runs the test `test` again in a child process with it
-/// set and asserts the child passed. (`std::env::set_var` is `unsafe` in edition 2024, and
-/// the workspace forbids `unsafe`.)
-pub fn in_child_with_env(test: &str, name: &str, value: &str) -> bool {
-    if std::env::var(name).as_deref() == Ok(value) {
+/// Whether every `name=value` is set; if not, runs the test `test` again in a child process
+/// with them set and asserts the child passed. (`std::env::set_var` is `unsafe` in edition
+/// 2024, and the workspace forbids `unsafe`.)
+pub fn in_child_with_env(test: &str, vars: &[(&str, &str)]) -> bool {
+    if vars
+        .iter()
+        .all(|(name, value)| std::env::var(name).as_deref() == Ok(*value))
+    {
         return true;
     }
     let output = Command::new(std::env::current_exe().unwrap())
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(name, value)
+        .envs(vars.iter().copied())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -98,6 +98,11 @@ pub(crate) fn run(args: &ActionsArgs) -> miette::Result<ExitCode> {
     }
 }
 
+/// A diagnostic line on stderr (results go to stdout).
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 fn open_store(path: &Path) -> miette::Result<Store> {
     Store::open(path)
         .into_diagnostic()
@@ -148,14 +153,14 @@ fn run_action(args: &RunArgs, state: &Path, as_json: bool) -> miette::Result<Exi
                 clock.now_ms(),
             )
             .into_diagnostic()?;
-            eprintln!("audit log entry: {id}");
-            eprintln!("refused `{action}`: {reason}");
+            note(&format!("audit log entry: {id}"));
+            note(&format!("refused `{action}`: {reason}"));
             return Ok(ExitCode::from(1));
         }
         Err(e) => return Err(e).into_diagnostic(),
     };
     let id = actions::record_plan(&mut store, &plan).into_diagnostic()?;
-    eprintln!("audit log entry: {id}");
+    note(&format!("audit log entry: {id}"));
     let execution = if args.apply {
         let result = actions::execute(&plan, &mut account);
         actions::record_execution(&mut store, &id, &result).into_diagnostic()?;

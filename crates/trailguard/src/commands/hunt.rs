@@ -116,7 +116,11 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
     let mut state = DetectorState::from_entries(store.state_entries().into_diagnostic()?)
         .into_diagnostic()
         .wrap_err("the state file is corrupt")?;
-    let occurrences = detect::evaluate(&settings, decoded.items, &mut state);
+    let occurrences = detect::evaluate(
+        &settings,
+        decoded.per_input.into_iter().flatten(),
+        &mut state,
+    );
     let mut book = FindingBook::from_findings(
         store
             .findings(&FindingFilter::default())
