@@ -73,6 +73,14 @@ fn workshop_gives_exactly_one_high_outside_finding() {
     assert_eq!(finding.severity, 8.0);
     assert_eq!(finding.account_id, facts.account);
     assert_eq!(
+        finding.region, facts.region,
+        "the Region of the regional calls, not IAM's us-east-1"
+    );
+    assert!(finding.arn.starts_with(&format!(
+        "arn:aws:guardduty:{}:{}:detector/",
+        facts.region, facts.account
+    )));
+    assert_eq!(
         finding
             .resource
             .access_key_details

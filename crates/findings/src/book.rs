@@ -35,6 +35,8 @@ struct Entry {
     first_ms: i64,
     last_ms: i64,
     latest: (i64, String),
+    /// (regional call, time, event id) of the call that gave the finding its region.
+    region_order: (bool, i64, String),
     extra: Map<String, Value>,
     touched: bool,
 }
@@ -102,11 +104,6 @@ impl FindingBook {
 impl Entry {
     fn new(id: String, occurrence: Occurrence) -> Self {
         let key = &occurrence.key;
-        let detector = detector_id(&key.account, &occurrence.region);
-        let arn = format!(
-            "arn:{}:guardduty:{}:{}:detector/{detector}/finding/{id}",
-            occurrence.partition, occurrence.region, key.account
-        );
         let time = occurrence.call.time_ms;
         let finding = Finding {
             schema_version: "2.0".to_owned(),
@@ -114,7 +111,7 @@ impl Entry {
             region: occurrence.region.clone(),
             partition: occurrence.partition.clone(),
             id,
-            arn,
+            arn: String::new(),
             finding_type: key.kind.type_name().to_owned(),
             resource: Resource {
                 resource_type: "AccessKey".to_owned(),
@@ -123,7 +120,7 @@ impl Entry {
             },
             service: Service {
                 service_name: "guardduty".to_owned(),
-                detector_id: detector,
+                detector_id: String::new(),
                 action: Action {
                     action_type: "AWS_API_CALL".to_owned(),
                     aws_api_call_action: None,
@@ -148,6 +145,7 @@ impl Entry {
             first_ms: time,
             last_ms: time,
             latest: (i64::MIN, String::new()),
+            region_order: (false, i64::MIN, String::new()),
             extra: Map::new(),
             touched: true,
         };
@@ -179,6 +177,7 @@ impl Entry {
             api_calls,
             first_ms,
             last_ms,
+            region_order: (true, last_ms, latest_id.clone()),
             latest: (last_ms, latest_id),
             extra,
             touched: false,
@@ -195,6 +194,15 @@ impl Entry {
         self.count_api_call(call);
         for (key, value) in &occurrence.extra {
             self.extra.insert(key.clone(), value.clone());
+        }
+        let region_order = (
+            !is_global_service(&call.service_name),
+            call.time_ms,
+            call.event_id.clone(),
+        );
+        if region_order >= self.region_order {
+            self.region_order = region_order;
+            self.finding.region.clone_from(&occurrence.region);
         }
         let order = (call.time_ms, call.event_id.clone());
         if order >= self.latest {
@@ -269,6 +277,16 @@ impl Entry {
     }
 
     fn refresh_derived(&mut self) {
+        let finding = &mut self.finding;
+        finding.service.detector_id = detector_id(&finding.account_id, &finding.region);
+        finding.arn = format!(
+            "arn:{}:guardduty:{}:{}:detector/{}/finding/{}",
+            finding.partition,
+            finding.region,
+            finding.account_id,
+            finding.service.detector_id,
+            finding.id
+        );
         let additional_info = self.additional_info();
         let service = &mut self.finding.service;
         service.event_first_seen = format_millis(self.first_ms);
@@ -303,6 +321,20 @@ impl Entry {
         info.insert("type".to_owned(), Value::String("default".to_owned()));
         info
     }
+}
+
+/// Services whose calls CloudTrail logs in us-east-1 whatever the caller's Region: a finding
+/// takes its Region from the latest call to any other service, when there is one.
+fn is_global_service(service: &str) -> bool {
+    matches!(
+        service,
+        "iam.amazonaws.com"
+            | "organizations.amazonaws.com"
+            | "cloudfront.amazonaws.com"
+            | "route53.amazonaws.com"
+            | "globalaccelerator.amazonaws.com"
+            | "signin.amazonaws.com"
+    )
 }
 
 fn parse_api_call(value: &Value) -> Option<(String, ApiCallStat)> {

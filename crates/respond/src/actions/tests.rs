@@ -763,3 +763,26 @@ fn least_privilege_text_explains_the_escalation_risk() {
         json!(["*"])
     );
 }
+
+#[test]
+fn envelopes_and_string_sample_flags_are_read() {
+    let envelope = json!({"version": "0", "id": "e", "detail-type": "GuardDuty Finding",
+        "source": "aws.guardduty", "account": "123456789012", "time": "2026-05-12T16:20:00Z",
+        "region": "us-west-2", "resources": [], "detail": finding()});
+    let (_dir, account) = demo();
+    let plan = plan_at(
+        ActionName::EnforceImdsv2,
+        &envelope,
+        &params(Mode::DryRun),
+        &account,
+        NOW_MS,
+    )
+    .unwrap();
+    assert_eq!(
+        plan.finding_id.as_deref(),
+        Some("8a71215852e2ac88bd0e2aa76cf053fb")
+    );
+    let mut sample = envelope;
+    sample["detail"]["service"]["additionalInfo"]["sample"] = json!("true");
+    assert!(FindingView::of(&sample).is_sample());
+}

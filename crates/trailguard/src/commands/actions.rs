@@ -273,9 +273,10 @@ fn show(state: &Path, id: &str, as_json: bool) -> miette::Result<ExitCode> {
 fn undo(state: &Path, id: &str, snapshot: &Path, as_json: bool) -> miette::Result<ExitCode> {
     let mut store = open_store(state)?;
     let record = find(&store, id)?;
-    if record.status != "applied" {
+    // `failed` too: a failed verification leaves the change applied.
+    if record.status != "applied" && record.status != "failed" {
         return Err(miette::miette!(
-            "entry `{id}` is `{}`: only applied actions can be undone",
+            "entry `{id}` is `{}`: only applied (or failed) actions can be undone",
             record.status
         ));
     }
