@@ -1,10 +1,10 @@
 //! The hunt path: group observations by session, order each session by event time, and run
 //! the detectors against the stored state. Results do not depend on input order.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use findings::Occurrence;
+use rustc_hash::FxHashMap;
 
 use crate::detectors::instance_credential_exfiltration::{self, Timeline};
 use crate::observe::{Observation, Use};
@@ -67,8 +67,8 @@ pub fn evaluate(
 #[derive(Default)]
 struct Groups {
     hits: Vec<Occurrence>,
-    issues: HashMap<SessionKey, Vec<i64>>,
-    uses: HashMap<SessionKey, Vec<Use>>,
+    issues: FxHashMap<SessionKey, Vec<i64>>,
+    uses: FxHashMap<SessionKey, Vec<Use>>,
 }
 
 impl Groups {

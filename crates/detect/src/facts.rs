@@ -3,9 +3,10 @@
 //! small however many records it reads.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::state::SessionKey;
 
@@ -95,15 +96,15 @@ impl FactsRef<'_> {
 const MAX_ENTRIES: usize = 1 << 16;
 
 /// Interned facts by hash, with the number of entries.
-type Table = (usize, HashMap<u64, Vec<Arc<CallFacts>>>);
+type Table = (usize, FxHashMap<u64, Vec<Arc<CallFacts>>>);
 
 thread_local! {
-    static TABLE: RefCell<Table> = RefCell::new((0, HashMap::new()));
+    static TABLE: RefCell<Table> = RefCell::new((0, FxHashMap::default()));
 }
 
 /// The shared copy of these facts.
 pub(crate) fn intern_facts(facts: FactsRef<'_>) -> Arc<CallFacts> {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = FxHasher::default();
     facts.hash(&mut hasher);
     let hash = hasher.finish();
     TABLE.with(|table| {

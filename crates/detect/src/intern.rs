@@ -2,15 +2,16 @@
 //! (role ARNs, API names, user agents) instead of each owning a copy.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 /// Past this many distinct strings a thread's table is dropped and starts again, which bounds
 /// memory on adversarial input at the cost of some duplication.
 const MAX_ENTRIES: usize = 1 << 16;
 
 thread_local! {
-    static TABLE: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    static TABLE: RefCell<FxHashSet<Arc<str>>> = RefCell::new(FxHashSet::default());
 }
 
 /// A shared copy of `text`.

@@ -142,8 +142,13 @@ pub fn observe(settings: &Settings, record: &Record<'_>) -> Observed {
         (Some(hit), Some(other)) => Some(Observation::Pair(Box::new([hit, other]))),
         (hit, other) => hit.or(other),
     };
+    let instance_credential = match &observation {
+        Some(Observation::Use(_)) => true,
+        Some(Observation::Pair(pair)) => matches!(pair[1], Observation::Use(_)),
+        _ => is_instance_session(record),
+    };
     Observed {
-        instance_credential: is_instance_session(record),
+        instance_credential,
         observation,
     }
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use respond::router::Dispatch;
 use respond::targets::{
-    Backoff, Deliverer, EmailSettings, Job, Outcome, SIGNATURE_HEADER, signature,
+    Backoff, Deliverer, DeliveryOutcome, EmailSettings, Job, SIGNATURE_HEADER, signature,
 };
 use store::Store;
 use store::deliveries::DeliveryStatus;
@@ -58,7 +58,10 @@ fn a_signed_webhook_receives_the_json_input_and_a_verifiable_signature() {
         target: &hook,
         input,
     });
-    assert!(matches!(report.outcome, Outcome::Delivered), "{report:?}");
+    assert!(
+        matches!(report.outcome, DeliveryOutcome::Delivered),
+        "{report:?}"
+    );
     let request = receiver
         .requests
         .recv_timeout(Duration::from_secs(5))
@@ -86,7 +89,10 @@ fn slack_mode_posts_the_text_without_its_json_quotes() {
         target: &hook,
         input: FINDING_TEXT,
     });
-    assert!(matches!(report.outcome, Outcome::Delivered), "{report:?}");
+    assert!(
+        matches!(report.outcome, DeliveryOutcome::Delivered),
+        "{report:?}"
+    );
     let request = receiver
         .requests
         .recv_timeout(Duration::from_secs(5))
@@ -111,7 +117,7 @@ fn a_webhook_answering_500_is_retried_then_kept() {
             &mut store,
         )
         .unwrap();
-    let Outcome::Failed(error) = &reports[0].outcome else {
+    let DeliveryOutcome::Failed(error) = &reports[0].outcome else {
         panic!("a 500 counted as delivered")
     };
     assert_eq!(error.to_string(), "the webhook answered http status 500");
@@ -155,7 +161,7 @@ fn a_missing_secret_is_not_retried_and_nothing_unsigned_is_sent() {
         target: &hook,
         input: "{}",
     });
-    let Outcome::Failed(error) = &report.outcome else {
+    let DeliveryOutcome::Failed(error) = &report.outcome else {
         panic!("sent without its secret")
     };
     assert_eq!(
@@ -216,7 +222,7 @@ fn a_target_that_keeps_failing_never_holds_up_the_others() {
     let summary: Vec<_> = reports
         .iter()
         .map(|r| {
-            let ok = matches!(r.outcome, Outcome::Delivered);
+            let ok = matches!(r.outcome, DeliveryOutcome::Delivered);
             (r.target_id.as_str(), ok, r.attempts, r.kept_as.is_some())
         })
         .collect();
@@ -268,7 +274,7 @@ fn a_webhook_that_was_down_gets_the_kept_event_on_retry() {
     let reports = deliverer
         .retry_kept(&[(&kept[0], &hook)], &mut store)
         .unwrap();
-    assert!(matches!(reports[0].outcome, Outcome::Delivered));
+    assert!(matches!(reports[0].outcome, DeliveryOutcome::Delivered));
     let request = receiver
         .requests
         .recv_timeout(Duration::from_secs(5))

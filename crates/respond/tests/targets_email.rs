@@ -17,11 +17,14 @@ use std::time::Duration;
 
 use respond::config::RoutingConfig;
 use respond::router::{Outcome, Router};
-use respond::targets::{Backoff, Deliverer, EmailSettings, Job, Outcome as Delivery, SmtpTls};
+use respond::targets::{Backoff, Deliverer, DeliveryOutcome, EmailSettings, Job, SmtpTls};
 use serde_json::json;
 use store::Store;
 use store::deliveries::DeliveryStatus;
-use support::{SmtpServer, aiosmtpd_available, body, free_port, header, in_child_with_env, target};
+use support::{
+    SmtpServer, aiosmtpd_available, body, free_port, header, in_child_with_env,
+    self_signed_certificate, target,
+};
 
 const FINDING_ID: &str = "5ab8ac19e7d7c4a9b1c2d3e4f5a6b7c8";
 
@@ -95,7 +98,7 @@ fn the_workshop_finding_email_arrives_word_for_word_quotes_included() {
         .unwrap();
     // The remediate target is left to the actions; the e-mail went out at the first attempt.
     assert_eq!(reports.len(), 1);
-    assert!(matches!(reports[0].outcome, Delivery::Delivered));
+    assert!(matches!(reports[0].outcome, DeliveryOutcome::Delivered));
     assert_eq!((reports[0].attempts, reports[0].kept_as), (1, None));
     assert!(store.deliveries(None).unwrap().is_empty());
 
@@ -129,7 +132,10 @@ fn the_remediation_email_keeps_its_double_spaces() {
         target: &email,
         input: &text,
     });
-    assert!(matches!(report.outcome, Delivery::Delivered), "{report:?}");
+    assert!(
+        matches!(report.outcome, DeliveryOutcome::Delivered),
+        "{report:?}"
+    );
     let messages = server.messages();
     assert_eq!(messages.len(), 1);
     assert_eq!(body(&messages[0]).trim_end_matches('\n'), text);
@@ -155,7 +161,7 @@ fn an_email_to_a_server_that_is_down_is_kept_and_retry_delivers_it() {
     let reports = deliverer
         .deliver_dispatches(&routed.dispatches, Some(&routed.finding_id), &mut store)
         .unwrap();
-    let Delivery::Failed(error) = &reports[0].outcome else {
+    let DeliveryOutcome::Failed(error) = &reports[0].outcome else {
         panic!("delivered to a closed port")
     };
     assert!(error.to_string().starts_with("smtp: "), "{error}");
@@ -187,7 +193,7 @@ fn an_email_to_a_server_that_is_down_is_kept_and_retry_delivers_it() {
     let retried = deliverer
         .retry_kept(&[(&kept[0], email_target)], &mut store)
         .unwrap();
-    assert!(matches!(retried[0].outcome, Delivery::Delivered));
+    assert!(matches!(retried[0].outcome, DeliveryOutcome::Delivered));
     let after = store.delivery(kept[0].id).unwrap().unwrap();
     assert_eq!(
         (after.status, after.attempts),
@@ -229,7 +235,7 @@ fn smtp_credentials_come_from_the_environment_and_never_appear_in_errors() {
     };
 
     let refused = quick(with("TG_TEST_SMTP_WRONG")).deliver(&job);
-    let Delivery::Failed(error) = &refused.outcome else {
+    let DeliveryOutcome::Failed(error) = &refused.outcome else {
         panic!("a wrong password was accepted")
     };
     let message = format!("{error} {error:?}");
@@ -238,7 +244,10 @@ fn smtp_credentials_come_from_the_environment_and_never_appear_in_errors() {
     assert!(!message.contains("alerts"), "{message}");
 
     let sent = quick(with("TG_TEST_SMTP_PASSWORD")).deliver(&job);
-    assert!(matches!(sent.outcome, Delivery::Delivered), "{sent:?}");
+    assert!(
+        matches!(sent.outcome, DeliveryOutcome::Delivered),
+        "{sent:?}"
+    );
     let messages = server.messages();
     assert_eq!(messages.len(), 1);
     assert_eq!(
@@ -247,11 +256,58 @@ fn smtp_credentials_come_from_the_environment_and_never_appear_in_errors() {
     );
 
     let missing = quick(with("TG_TEST_SMTP_UNSET")).deliver(&job);
-    let Delivery::Failed(error) = &missing.outcome else {
+    let DeliveryOutcome::Failed(error) = &missing.outcome else {
         panic!("sent without a password")
     };
     assert_eq!(
         error.to_string(),
         "environment variable `TG_TEST_SMTP_UNSET` is not set"
     );
+}
+
+#[test]
+fn starttls_and_smtps_relays_with_a_private_ca_receive_the_email() {
+    if !aiosmtpd_available() {
+        return;
+    }
+    let Some((_dir, cert, key)) = self_signed_certificate() else {
+        return;
+    };
+    let email = target("type = \"email\"\nto = [\"secops@example.com\"]\nretries = 0");
+    let job = Job {
+        rule: "r",
+        target: &email,
+        input: &workshop_finding_text(),
+    };
+    for (tls, implicit) in [(SmtpTls::Starttls, false), (SmtpTls::Tls, true)] {
+        let server = SmtpServer::start_tls(free_port(), implicit, &cert, &key);
+        let trusting = EmailSettings {
+            tls,
+            ca_file: Some(cert.clone()),
+            ..smtp_settings(server.port)
+        };
+        // Without `ca_file` the self-signed certificate is not trusted: nothing is sent.
+        let untrusting = EmailSettings {
+            ca_file: None,
+            ..trusting.clone()
+        };
+        let refused = quick(untrusting).deliver(&job);
+        let DeliveryOutcome::Failed(error) = &refused.outcome else {
+            panic!("{tls:?}: an untrusted certificate was accepted")
+        };
+        assert!(error.to_string().starts_with("smtp: "), "{tls:?}: {error}");
+        assert!(server.messages().is_empty());
+
+        let sent = quick(trusting).deliver(&job);
+        assert!(
+            matches!(sent.outcome, DeliveryOutcome::Delivered),
+            "{tls:?}: {sent:?}"
+        );
+        let messages = server.messages();
+        assert_eq!(messages.len(), 1, "{tls:?}");
+        assert_eq!(
+            body(&messages[0]).trim_end_matches('\n'),
+            workshop_finding_text()
+        );
+    }
 }

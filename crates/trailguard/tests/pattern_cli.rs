@@ -282,3 +282,48 @@ fn transform_without_options_delivers_the_whole_event() {
     let got = outcome(&["pattern", "transform", "--event", EVENT]);
     assert_eq!(got, (0, format!("{EVENT}\n"), String::new()));
 }
+
+#[test]
+fn match_counts_events_per_rule_and_reports_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.jsonl");
+    fs_err::write(
+        &events,
+        concat!(
+            r#"{"source":"aws.guardduty","detail":{"severity":8,"type":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"}}"#,
+            "\n",
+            r#"{"source":"aws.guardduty","detail":{"severity":2,"type":"Recon:EC2/PortProbeUnprotectedPort"}}"#,
+            "\n",
+            "not json\n",
+            r#"{"source":"aws.ec2","detail":{}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let rules = r#"{
+        "exfiltration": {"detail": {"type": [{"prefix": "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}},
+        "guardduty": {"source": ["aws.guardduty"]},
+        "high": {"detail": {"severity": [{"numeric": [">=", 7]}]}},
+        "none": {"source": ["aws.s3"]}
+    }"#;
+    let output = Command::cargo_bin("trailguard")
+        .unwrap()
+        .args([
+            "pattern",
+            "match",
+            "--rules",
+            rules,
+            "--events",
+            events.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "exfiltration\t1\nguardduty\t2\nhigh\t1\nnone\t0\n"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("events.jsonl: line 3:"), "{stderr}");
+    assert!(stderr.contains("3 events, 1 bad, 4 rules in"), "{stderr}");
+}

@@ -24,7 +24,7 @@ pub struct Job<'a> {
 
 /// How a job's attempts ended.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum DeliveryOutcome {
     /// An attempt succeeded.
     Delivered,
     /// Every attempt failed; the last error.
@@ -41,7 +41,7 @@ pub struct DeliveryReport {
     /// Attempts made (1 + retries at most).
     pub attempts: u32,
     /// Delivered or failed.
-    pub outcome: Outcome,
+    pub outcome: DeliveryOutcome,
     /// The `deliveries` row that keeps (or kept) it, when it failed or was a retry.
     pub kept_as: Option<i64>,
 }
@@ -77,9 +77,9 @@ impl Deliverer {
         let outcome = loop {
             attempts += 1;
             match send_once(&self.email, job.target, job.input) {
-                Ok(()) => break Outcome::Delivered,
+                Ok(()) => break DeliveryOutcome::Delivered,
                 Err(error) if error.is_permanent() || attempts > job.target.retries => {
-                    break Outcome::Failed(error);
+                    break DeliveryOutcome::Failed(error);
                 }
                 Err(_) => thread::sleep(self.backoff.delay(attempts - 1, &key)),
             }
@@ -112,7 +112,7 @@ impl Deliverer {
                         rule: job.rule.to_owned(),
                         target_id: job.target.id.clone(),
                         attempts: 1,
-                        outcome: Outcome::Failed(TargetError::Io(std::io::Error::other(
+                        outcome: DeliveryOutcome::Failed(TargetError::Io(std::io::Error::other(
                             "the delivery thread panicked",
                         ))),
                         kept_as: None,
@@ -141,7 +141,7 @@ impl Deliverer {
             .collect();
         let mut reports = self.deliver_all(&jobs);
         for (report, job) in reports.iter_mut().zip(&jobs) {
-            if let Outcome::Failed(error) = &report.outcome {
+            if let DeliveryOutcome::Failed(error) = &report.outcome {
                 let error = error.to_string();
                 let id = store.record_failed_delivery(&FailedDelivery {
                     rule: job.rule,
@@ -176,8 +176,8 @@ impl Deliverer {
         let mut reports = self.deliver_all(&jobs);
         for (report, (record, _)) in reports.iter_mut().zip(kept) {
             let error = match &report.outcome {
-                Outcome::Delivered => None,
-                Outcome::Failed(error) => Some(error.to_string()),
+                DeliveryOutcome::Delivered => None,
+                DeliveryOutcome::Failed(error) => Some(error.to_string()),
             };
             store.record_retry(record.id, report.attempts, error.as_deref(), now_ms())?;
             report.kept_as = Some(record.id);

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use lettre::message::header::ContentType;
 use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use serde::Deserialize;
 
@@ -52,6 +53,10 @@ pub struct EmailSettings {
     /// Environment variable holding the SMTP password.
     #[serde(default)]
     pub password_env: Option<String>,
+    /// PEM file of a CA (or the relay's self-signed certificate) trusted in addition to the
+    /// built-in web roots, for relays with a private CA (relative to the config file).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 fn default_outbox() -> PathBuf {
@@ -73,6 +78,7 @@ impl Default for EmailSettings {
             tls: SmtpTls::default(),
             username_env: None,
             password_env: None,
+            ca_file: None,
         }
     }
 }
@@ -119,6 +125,9 @@ impl EmailSettings {
         if settings.outbox_dir.is_relative() {
             settings.outbox_dir = base_dir.join(&settings.outbox_dir);
         }
+        if let Some(ca_file) = settings.ca_file.as_mut().filter(|path| path.is_relative()) {
+            *ca_file = base_dir.join(&*ca_file);
+        }
         Ok(settings)
     }
 
@@ -161,12 +170,13 @@ impl EmailSettings {
         timeout: Duration,
     ) -> Result<(), TargetError> {
         let smtp_error = |e: lettre::transport::smtp::Error| TargetError::Smtp(e.to_string());
-        let builder = match self.tls {
-            SmtpTls::Starttls => SmtpTransport::starttls_relay(host).map_err(smtp_error)?,
-            SmtpTls::Tls => SmtpTransport::relay(host).map_err(smtp_error)?,
-            SmtpTls::None => SmtpTransport::builder_dangerous(host),
+        let transport = SmtpTransport::builder_dangerous(host);
+        let transport = match self.tls {
+            SmtpTls::Starttls => transport.tls(Tls::Required(self.tls_parameters(host)?)),
+            SmtpTls::Tls => transport.tls(Tls::Wrapper(self.tls_parameters(host)?)),
+            SmtpTls::None => transport,
         };
-        let mut builder = builder
+        let mut builder = transport
             .port(self.smtp_port.unwrap_or(self.tls.default_port()))
             .timeout(Some(timeout));
         match (&self.username_env, &self.password_env) {
@@ -183,6 +193,22 @@ impl EmailSettings {
         }
         builder.build().send(message).map_err(smtp_error)?;
         Ok(())
+    }
+}
+
+impl EmailSettings {
+    /// Certificate checks for `host`: the web roots, plus `ca_file` when set.
+    fn tls_parameters(&self, host: &str) -> Result<TlsParameters, TargetError> {
+        let mut builder = TlsParameters::builder(host.to_owned());
+        if let Some(path) = &self.ca_file {
+            let pem = fs_err::read(path)?;
+            let certificate = Certificate::from_pem(&pem)
+                .map_err(|e| TargetError::Email(format!("`ca_file` `{}`: {e}", path.display())))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        builder
+            .build()
+            .map_err(|e| TargetError::Smtp(e.to_string()))
     }
 }
 
@@ -350,7 +376,7 @@ mod tests {
             }
         );
         let table: toml::Table = toml::from_str(
-            "smtp_host = \"mail\"\nsmtp_port = 2525\ntls = \"none\"\nfrom = \"tg@example.com\"\nusername_env = \"U\"\npassword_env = \"P\"",
+            "smtp_host = \"mail\"\nsmtp_port = 2525\ntls = \"none\"\nfrom = \"tg@example.com\"\nusername_env = \"U\"\npassword_env = \"P\"\nca_file = \"ca.pem\"",
         )
         .unwrap();
         let settings = EmailSettings::from_table(Some(&table), base).unwrap();
@@ -364,6 +390,7 @@ mod tests {
                 tls: SmtpTls::None,
                 username_env: Some("U".to_owned()),
                 password_env: Some("P".to_owned()),
+                ca_file: Some(PathBuf::from("/etc/trailguard/ca.pem")),
             }
         );
         let bad: toml::Table = toml::from_str("smtp_hots = \"mail\"").unwrap();

@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use crate::config::{Target, TargetKind, TargetType};
 
-pub use delivery::{Deliverer, DeliveryReport, Job, Outcome};
+pub use delivery::{Deliverer, DeliveryOutcome, DeliveryReport, Job};
 pub use email::{
     DEFAULT_FROM, DEFAULT_OUTBOX, DEFAULT_SUBJECT, EmailSettings, EmailSettingsError, SmtpTls,
 };

@@ -61,7 +61,31 @@ impl SmtpServer {
             .arg(format!("127.0.0.1:{port}"))
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir);
-        Self::run(command, port, maildir, dir)
+        Self::run(command, port, maildir, dir, true)
+    }
+
+    /// Starts a server on `port` with TLS from `cert`/`key`: STARTTLS required (`implicit` false)
+    /// or TLS from the first byte (`implicit` true, SMTPS).
+    pub fn start_tls(port: u16, implicit: bool, cert: &Path, key: &Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let maildir = dir.path().join("mail");
+        let (cert_flag, key_flag) = if implicit {
+            ("--smtpscert", "--smtpskey")
+        } else {
+            ("--tlscert", "--tlskey")
+        };
+        let mut command = Command::new("python3");
+        command
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg(cert_flag)
+            .arg(cert)
+            .arg(key_flag)
+            .arg(key)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir);
+        // An SMTPS server greets only after the TLS handshake.
+        Self::run(command, port, maildir, dir, !implicit)
     }
 
     /// Starts a server on `port` that accepts mail only after `AUTH` as `user`/`password`.
@@ -76,10 +100,16 @@ impl SmtpServer {
             .arg(port.to_string())
             .arg(&maildir)
             .args([user, password]);
-        Self::run(command, port, maildir, dir)
+        Self::run(command, port, maildir, dir, true)
     }
 
-    fn run(mut command: Command, port: u16, maildir: PathBuf, dir: tempfile::TempDir) -> Self {
+    fn run(
+        mut command: Command,
+        port: u16,
+        maildir: PathBuf,
+        dir: tempfile::TempDir,
+        greets: bool,
+    ) -> Self {
         let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -94,6 +124,9 @@ impl SmtpServer {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if let Ok(stream) = TcpStream::connect(("127.0.0.1", port)) {
+                if !greets {
+                    return server;
+                }
                 let mut greeting = String::new();
                 BufReader::new(stream).read_line(&mut greeting).unwrap();
                 assert!(greeting.starts_with("220 "), "{greeting}");
@@ -285,4 +318,44 @@ pub fn in_child_with_env(test: &str, vars: &[(&str, &str)]) -> bool {
         String::from_utf8_lossy(&output.stderr)
     );
     false
+}
+
+/// A self-signed certificate for `127.0.0.1` (not a CA, as webpki wants of a server
+/// certificate) and its key, made with the `openssl` command: `None` (skipped with a message)
+/// when `openssl` is missing, which `CI=true` forbids.
+#[expect(clippy::print_stderr, reason = "a skipped test says why")]
+pub fn self_signed_certificate() -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .args(["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !made {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "`openssl` cannot make a test certificate; CI=true forbids skipping"
+        );
+        eprintln!("skipped: `openssl` cannot make a test certificate");
+        return None;
+    }
+    Some((dir, cert, key))
 }

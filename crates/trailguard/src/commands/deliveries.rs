@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use miette::{Context, IntoDiagnostic};
 use respond::config::{Target, Validated};
-use respond::targets::{Deliverer, EmailSettings, Outcome};
+use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings};
 use store::Store;
 use store::deliveries::{DeliveryRecord, DeliveryStatus};
 
@@ -110,11 +110,11 @@ fn retry(args: &DeliveriesArgs, id: Option<i64>) -> miette::Result<ExitCode> {
     let mut all_delivered = true;
     for (report, record) in reports.iter().zip(&chosen) {
         let line = match &report.outcome {
-            Outcome::Delivered => format!(
+            DeliveryOutcome::Delivered => format!(
                 "{} delivered {}/{} ({} attempt(s))\n",
                 record.id, record.rule, record.target, report.attempts
             ),
-            Outcome::Failed(error) => {
+            DeliveryOutcome::Failed(error) => {
                 all_delivered = false;
                 format!(
                     "{} failed {}/{} ({} attempt(s)): {error}\n",

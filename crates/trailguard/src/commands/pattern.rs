@@ -21,6 +21,19 @@ pub(crate) enum PatternCommand {
     Test(TestArgs),
     /// Print exactly what a rule target would receive for the event.
     Transform(TransformArgs),
+    /// Count, for many named patterns, the events of a JSON Lines file each one matches.
+    Match(MatchArgs),
+}
+
+/// Arguments of `trailguard pattern match`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MatchArgs {
+    /// A JSON object of rule names to event patterns (a file, or the JSON itself).
+    #[arg(long, value_name = "FILE|JSON")]
+    pub(crate) rules: String,
+    /// Events, one JSON object per line (`-` for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) events: String,
 }
 
 /// Arguments of `trailguard pattern test`.
@@ -72,6 +85,7 @@ pub(crate) fn run(args: &PatternArgs) -> miette::Result<ExitCode> {
     let outcome = match &args.command {
         PatternCommand::Test(test) => run_test(test),
         PatternCommand::Transform(transform) => run_transform(transform),
+        PatternCommand::Match(matching) => run_match(matching),
     };
     Ok(match outcome {
         Ok(code) => code,
@@ -140,5 +154,66 @@ fn run_transform(args: &TransformArgs) -> Result<ExitCode, String> {
     let event = file_or_inline(&args.event)?;
     let output = target.render(&event, &context).map_err(|e| e.to_string())?;
     print(&output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `name<TAB>count` per rule (sorted by name); bad lines are reported with their
+/// number on stderr and skipped; a summary with the throughput goes to stderr.
+fn run_match(args: &MatchArgs) -> Result<ExitCode, String> {
+    let rules: std::collections::BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&file_or_inline(&args.rules)?)
+            .map_err(|e| format!("rules must be a JSON object of name to pattern: {e}"))?;
+    let patterns = rules
+        .iter()
+        .map(|(name, pattern)| {
+            Pattern::parse(&pattern.to_string())
+                .map(|parsed| (name.clone(), parsed))
+                .map_err(|e| format!("rule `{name}`: {e}"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let matcher = pattern::Matcher::new(patterns);
+    let text = if args.events == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| e.to_string())?
+    } else {
+        fs_err::read_to_string(&args.events).map_err(|e| e.to_string())?
+    };
+    let started = std::time::Instant::now();
+    let mut counts: std::collections::BTreeMap<&str, u64> =
+        rules.keys().map(|name| (name.as_str(), 0)).collect();
+    let (mut events, mut bad) = (0u64, 0u64);
+    let mut stderr = std::io::stderr().lock();
+    for (index, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match matcher.matches_json(line) {
+            Ok(names) => {
+                events += 1;
+                for name in names {
+                    *counts.entry(name.as_str()).or_default() += 1;
+                }
+            }
+            Err(error) => {
+                bad += 1;
+                let _ = writeln!(
+                    stderr,
+                    "warning: {}: line {}: {error}",
+                    args.events,
+                    index + 1
+                );
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    for (name, count) in &counts {
+        print(&format!("{name}\t{count}"))?;
+    }
+    let _ = writeln!(
+        stderr,
+        "{events} events, {bad} bad, {} rules in {seconds:.3} s ({:.0} events/s)",
+        counts.len(),
+        events as f64 / seconds.max(1e-9)
+    );
     Ok(ExitCode::SUCCESS)
 }
