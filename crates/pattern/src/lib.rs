@@ -25,5 +25,5 @@ pub use compiled::Matcher;
 pub use error::{EventError, PatternError};
 pub use pattern::{Pattern, check_test_event, parse_event};
 pub use transform::{
-    InputTransformer, JsonPathText, TargetInput, TransformContext, TransformError,
+    InputTransformer, JsonPathText, TargetInput, TransformContext, TransformError, minify_json,
 };

@@ -5,6 +5,8 @@ mod json_path;
 mod template;
 mod text;
 
+pub use text::minify as minify_json;
+
 use serde_json::value::RawValue;
 
 use json_path::JsonPath;

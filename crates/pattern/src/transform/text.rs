@@ -1,7 +1,7 @@
 //! Small helpers over JSON text.
 
-/// Removes insignificant whitespace from valid JSON text.
-pub(crate) fn minify(json: &str) -> String {
+/// Removes insignificant whitespace from valid JSON text; strings and member order untouched.
+pub fn minify(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     let mut in_string = false;
     let mut escaped = false;

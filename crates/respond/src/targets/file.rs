@@ -4,13 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::TargetError;
-use super::json::{compact_json, is_json};
+use super::json::is_json;
 
 /// Appends the input as one line: JSON inputs compacted onto one line (members in their
 /// order), text inputs as a JSON string.
 pub(crate) fn append(path: &Path, input: &str) -> Result<(), TargetError> {
     let mut line = if is_json(input) {
-        compact_json(input)
+        pattern::minify_json(input)
     } else {
         serde_json::to_string(input)?
     };

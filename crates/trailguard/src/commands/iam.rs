@@ -47,8 +47,13 @@ pub(crate) fn run(args: &IamArgs) -> miette::Result<ExitCode> {
 fn run_simulate(args: &SimulateArgs) -> Result<(), String> {
     let text = read_input(&args.request)?;
     let simulation = Simulation::parse(&text).map_err(|e| e.to_string())?;
+    print_decision(&simulation, args.json)
+}
+
+/// Runs a simulation and prints its decision, as text or (with `json`) as a JSON object.
+pub(crate) fn print_decision(simulation: &Simulation, json: bool) -> Result<(), String> {
     let response = simulation.run();
-    let output = if args.json {
+    let output = if json {
         let json = response_json(&response, &simulation.request);
         format!(
             "{}\n",

@@ -5,11 +5,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ::iam::simulate::{response_json, response_text};
 use ::iam::snapshot::Snapshot;
 use ::iam::{Context, Principal, Request};
 
-use super::iam::{fail, print, read_input};
+use super::iam::{fail, print_decision, read_input};
 
 /// Arguments of `trailguard verify`.
 #[derive(Debug, clap::Args)]
@@ -98,15 +97,5 @@ fn run_verify(args: &VerifyArgs) -> Result<(), String> {
         _ => return Err("give --cloudtrail RECORD, or --principal and --action".into()),
     };
     let simulation = snapshot.simulation(request).map_err(|e| e.to_string())?;
-    let response = simulation.run();
-    let output = if args.json {
-        let json = response_json(&response, &simulation.request);
-        format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
-        )
-    } else {
-        response_text(&response, &simulation.request)
-    };
-    print(&output)
+    print_decision(&simulation, args.json)
 }
