@@ -32,6 +32,8 @@ pub(crate) enum Command {
     Hunt(crate::commands::hunt::HuntArgs),
     /// List, show, archive and export stored findings.
     Findings(crate::commands::findings::FindingsArgs),
+    /// Route one finding through the rules: print the plans, or with --apply act on them.
+    Respond(crate::commands::respond::RespondArgs),
     /// Test EventBridge event patterns and input transformers offline.
     Pattern(crate::commands::pattern::PatternArgs),
     /// Evaluate IAM policies offline (`iam simulate`).

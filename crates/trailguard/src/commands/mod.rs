@@ -9,6 +9,7 @@ pub(crate) mod findings;
 pub(crate) mod hunt;
 pub(crate) mod iam;
 pub(crate) mod pattern;
+pub(crate) mod respond;
 pub(crate) mod rules;
 pub(crate) mod simulate;
 pub(crate) mod verify;
@@ -21,6 +22,7 @@ pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitC
         Command::Simulate(args) => simulate::run(&args),
         Command::Hunt(args) => hunt::run(&args, global.quiet),
         Command::Findings(args) => findings::run(&args),
+        Command::Respond(args) => respond::run(&args),
         Command::Pattern(args) => pattern::run(&args),
         Command::Iam(args) => iam::run(&args),
         Command::Verify(args) => verify::run(&args),
