@@ -117,13 +117,19 @@ fn apply_notifies_revokes_and_verifies() {
     let id = finding["id"].as_str().unwrap();
     let (code, stdout) = respond(dir.path(), true);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("Delivered to `notes`."), "{stdout}");
+    assert!(stdout.contains("delivered to `notes`."), "{stdout}");
+    assert!(
+        stdout.contains("Remediation notice: delivered to `notes`."),
+        "{stdout}"
+    );
     let notes = fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap();
     assert_eq!(
         notes,
         format!(
-            "\"GuardDuty Finding | ID:{id}: An EC2 instance IAM credentials (Role: GuardDuty-Example-EC2-Compromised) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty\"\n"
-        )
+            "\"GuardDuty Finding | ID:{id}: An EC2 instance IAM credentials (Role: GuardDuty-Example-EC2-Compromised) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty\"\n\
+             \"GuardDuty Remediation | ID:{id}: GuardDuty discovered EC2 IAM credentials (Role: GuardDuty-Example-EC2-Compromised) being used outside of the EC2 service.  All sessions have been revoked.  Please follow up with any additional remediation actions.\"\n"
+        ),
+        "the finding notice, then the workshop Lambda's remediation notice (double spaces kept)"
     );
     assert!(inline_policies(dir.path()).contains(&"RevokeOldSessions".to_owned()));
     assert!(

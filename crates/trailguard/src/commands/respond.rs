@@ -10,10 +10,12 @@ use std::process::ExitCode;
 use clap::Args;
 use miette::{Context, IntoDiagnostic};
 use respond::account::SnapshotAccount;
-use respond::actions::{self, ActionError, FindingView, Params, SystemClock};
+use respond::actions::{
+    self, ActionError, Clock, Execution, FindingView, Params, Plan, SystemClock,
+};
 use respond::config::{Mode, Remediation, TargetKind};
 use respond::router::{Dispatch, Outcome, Router};
-use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings};
+use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings, Job};
 use serde_json::Value;
 use store::Store;
 
@@ -46,7 +48,39 @@ pub(crate) struct RespondArgs {
 
 pub(crate) fn run(args: &RespondArgs) -> miette::Result<ExitCode> {
     let config = LoadedConfig::load(&args.config)?;
-    let router = Router::from_config(&routing_config(&config), &config.dir).map_err(|issues| {
+    let router = build_router(&config)?;
+    if args.print_policy {
+        say(&least_privilege(&router))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = args.finding.as_deref().unwrap_or(Path::new("-"));
+    let finding: Value = serde_json::from_str(&fs_err::read_to_string(path).into_diagnostic()?)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("`{}` is not JSON", path.display()))?;
+    let run = Run {
+        config: &config,
+        router: &router,
+        apply: args.apply,
+        snapshot: snapshot_dir(args.snapshot.as_deref(), &config),
+        clock: &SystemClock,
+    };
+    let mut store = open_store(args.state.as_deref(), &config)?;
+    let report = run.respond(&finding, &mut store, &mut |text| {
+        let _ = say(text);
+    })?;
+    if !args.apply && report.dispatched {
+        say("\nDry run: nothing was sent or changed. Run again with --apply.\n")?;
+    }
+    Ok(if report.failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The router of a loaded configuration; rule errors carry their lines.
+pub(crate) fn build_router(config: &LoadedConfig) -> miette::Result<Router> {
+    Router::from_config(&routing_config(config), &config.dir).map_err(|issues| {
         let errors = issues
             .into_iter()
             .map(|issue| config.error_at(issue.message, issue.span))
@@ -55,176 +89,261 @@ pub(crate) fn run(args: &RespondArgs) -> miette::Result<ExitCode> {
             Err(report) => report,
             Ok(()) => miette::miette!("invalid rules"),
         }
-    })?;
-    let remediations: Vec<&Remediation> = router
-        .rules()
-        .iter()
-        .flat_map(|rule| rule.targets.iter())
-        .filter_map(|target| match &target.kind {
-            TargetKind::Remediate(remediation) => Some(remediation),
-            _ => None,
-        })
-        .collect();
-    if args.print_policy {
-        let mut names = Vec::new();
-        for remediation in &remediations {
-            if !names.contains(&remediation.action) {
-                names.push(remediation.action);
-            }
-        }
-        let roles = &router.response().allowed_roles;
-        say(&actions::least_privilege_text(&names, roles))?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let path = args.finding.as_deref().unwrap_or(Path::new("-"));
-    let finding: Value = serde_json::from_str(&fs_err::read_to_string(path).into_diagnostic()?)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("`{}` is not JSON", path.display()))?;
-
-    // A one-shot run is never throttled: the routing log starts empty.
-    let outcome = router
-        .route(&finding, &mut HashMap::<String, i64>::new())
-        .into_diagnostic()?;
-    let routed = match outcome {
-        Outcome::Routed(routed) => routed,
-        Outcome::Suppressed(suppressed) => {
-            say(&format!(
-                "Suppressed by `{}`: the finding is archived and not routed.\n",
-                suppressed.by
-            ))?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Outcome::Throttled(throttled) => {
-            say(&format!(
-                "Throttled: {} was routed recently.\n",
-                throttled.finding_id
-            ))?;
-            return Ok(ExitCode::SUCCESS);
-        }
-    };
-    if routed.dispatches.is_empty() {
-        say(&format!("No rule matches finding {}.\n", routed.finding_id))?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let mut store = open_store(args, &config)?;
-    let mut failed = false;
-    for dispatch in &routed.dispatches {
-        say(&format!(
-            "Rule `{}` → target `{}` ({}):\n",
-            dispatch.rule,
-            dispatch.target_id,
-            dispatch.target.kind.target_type()
-        ))?;
-        if let TargetKind::Remediate(remediation) = &dispatch.target.kind {
-            failed |= !remediate(args, &config, &router, &finding, remediation, &mut store)?;
-        } else {
-            say(&format!("  input: {}\n", dispatch.input))?;
-        }
-    }
-    if args.apply {
-        failed |= !notify(&config, &routed.dispatches, &routed.finding_id, &mut store)?;
-    } else {
-        say("\nDry run: nothing was sent or changed. Run again with --apply.\n")?;
-    }
-    Ok(if failed {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
     })
 }
 
-/// Delivers the notification targets; false when one failed (it is kept in `deliveries`).
-fn notify(
-    config: &LoadedConfig,
-    dispatches: &[Dispatch<'_>],
-    finding_id: &str,
-    store: &mut Store,
-) -> miette::Result<bool> {
-    let email =
-        EmailSettings::from_table(config.raw.email.as_ref(), &config.dir).into_diagnostic()?;
-    let reports = Deliverer::new(email)
-        .deliver_dispatches(dispatches, Some(finding_id), store)
-        .into_diagnostic()?;
-    let mut all_delivered = true;
-    for report in reports {
-        match report.outcome {
-            DeliveryOutcome::Delivered => say(&format!("Delivered to `{}`.\n", report.target_id))?,
-            DeliveryOutcome::Failed(error) => {
-                all_delivered = false;
-                say(&format!(
-                    "Failed to deliver to `{}` after {} attempt(s): {error} (kept for `trailguard deliveries retry`).\n",
-                    report.target_id, report.attempts
-                ))?;
+/// `--print-policy`: the responder's own least-privilege policy for the configured actions.
+fn least_privilege(router: &Router) -> String {
+    let mut names = Vec::new();
+    for rule in router.rules() {
+        for target in &rule.targets {
+            if let TargetKind::Remediate(remediation) = &target.kind
+                && !names.contains(&remediation.action)
+            {
+                names.push(remediation.action);
             }
         }
     }
-    Ok(all_delivered)
+    actions::least_privilege_text(&names, &router.response().allowed_roles)
 }
 
-/// Plans one remediation and, with `--apply` and `mode = "enforce"`, executes it on the
-/// account snapshot. False when it was refused or failed.
-fn remediate(
-    args: &RespondArgs,
-    config: &LoadedConfig,
-    router: &Router,
-    finding: &Value,
-    remediation: &Remediation,
-    store: &mut Store,
-) -> miette::Result<bool> {
-    let Some(dir) = snapshot_dir(args, config) else {
-        say(
-            "  no account to act on: give --snapshot DIR or `[aws] snapshot` (live AWS comes with the `aws` feature)\n",
-        )?;
-        return Ok(false);
-    };
-    let mut account = SnapshotAccount::load(&dir).into_diagnostic()?;
-    let enforce = args.apply && remediation.mode == Mode::Enforce;
-    let params = Params {
-        mode: if enforce { Mode::Enforce } else { Mode::DryRun },
-        policy_name: remediation.policy_name.clone(),
-        allowed_roles: router.response().allowed_roles.clone(),
-        allowed_accounts: router.response().allowed_accounts.clone(),
-        ..Params::default()
-    };
-    let clock = SystemClock;
-    let plan = match actions::plan(remediation.action, finding, &params, &account, &clock) {
-        Ok(plan) => plan,
-        Err(ActionError::Refused { action, reason }) => {
-            let id = FindingView::of(finding).id();
-            actions::record_refusal(store, &action, params.mode, id, &reason, clock_now())
-                .into_diagnostic()?;
-            say(&format!("  refused `{action}`: {reason}\n"))?;
-            return Ok(false);
+/// One response run's settings.
+pub(crate) struct Run<'a> {
+    pub(crate) config: &'a LoadedConfig,
+    pub(crate) router: &'a Router,
+    /// Send notifications and execute enforce-mode actions.
+    pub(crate) apply: bool,
+    /// The account snapshot actions run against.
+    pub(crate) snapshot: Option<PathBuf>,
+    pub(crate) clock: &'a dyn Clock,
+}
+
+/// What a response run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub(crate) struct Report {
+    /// At least one target matched.
+    pub(crate) dispatched: bool,
+    /// Something was refused or failed.
+    pub(crate) failed: bool,
+    /// `(rule, target id, input)` of every notification target that matched.
+    pub(crate) inputs: Vec<(String, String, String)>,
+    /// Remediation plans, with their execution when applied.
+    pub(crate) remediations: Vec<(Plan, Option<Execution>)>,
+}
+
+impl Run<'_> {
+    /// Routes one finding and acts on what matches; `say` receives the running commentary.
+    pub(crate) fn respond(
+        &self,
+        finding: &Value,
+        store: &mut Store,
+        say: &mut dyn FnMut(&str),
+    ) -> miette::Result<Report> {
+        let mut report = Report::default();
+        // A one-shot run is never throttled: the routing log starts empty.
+        let outcome = self
+            .router
+            .route(finding, &mut HashMap::<String, i64>::new())
+            .into_diagnostic()?;
+        let routed = match outcome {
+            Outcome::Routed(routed) => routed,
+            Outcome::Suppressed(suppressed) => {
+                say(&format!(
+                    "Suppressed by `{}`: the finding is archived and not routed.\n",
+                    suppressed.by
+                ));
+                return Ok(report);
+            }
+            Outcome::Throttled(throttled) => {
+                say(&format!(
+                    "Throttled: {} was routed recently.\n",
+                    throttled.finding_id
+                ));
+                return Ok(report);
+            }
+        };
+        if routed.dispatches.is_empty() {
+            say(&format!("No rule matches finding {}.\n", routed.finding_id));
+            return Ok(report);
         }
-        Err(error) => return Err(error).into_diagnostic(),
-    };
-    let audit_id = actions::record_plan(store, &plan).into_diagnostic()?;
-    say(&indent(&plan.to_text()))?;
-    if !enforce {
-        return Ok(true);
+        report.dispatched = true;
+        for dispatch in &routed.dispatches {
+            say(&format!(
+                "Rule `{}` → target `{}` ({}):\n",
+                dispatch.rule,
+                dispatch.target_id,
+                dispatch.target.kind.target_type()
+            ));
+            if let TargetKind::Remediate(remediation) = &dispatch.target.kind {
+                match self.remediate(finding, remediation, store, say)? {
+                    Some(done) => report.remediations.push(done),
+                    None => report.failed = true,
+                }
+            } else {
+                say(&format!("  input: {}\n", dispatch.input));
+                report.inputs.push((
+                    dispatch.rule.to_owned(),
+                    dispatch.target_id.to_owned(),
+                    dispatch.input.clone(),
+                ));
+            }
+        }
+        if self.apply {
+            report.failed |= !self.notify(&routed.dispatches, &routed.finding_id, store, say)?;
+            let revoked = report.remediations.iter().any(|(plan, execution)| {
+                plan.action == "revoke-role-sessions" && execution.is_some()
+            });
+            if revoked {
+                report.failed |= !self.remediated(finding, &routed.dispatches, say)?;
+            }
+        }
+        Ok(report)
     }
-    let result = actions::execute(&plan, &mut account);
-    actions::record_execution(store, &audit_id, &result).into_diagnostic()?;
-    account.save().into_diagnostic()?;
-    let execution = result.into_diagnostic()?;
-    say(&indent(&execution.to_text()))?;
-    Ok(true)
+
+    /// Delivers the notification targets; false when one failed (it is kept in `deliveries`).
+    fn notify(
+        &self,
+        dispatches: &[Dispatch<'_>],
+        finding_id: &str,
+        store: &mut Store,
+        say: &mut dyn FnMut(&str),
+    ) -> miette::Result<bool> {
+        let reports = self
+            .deliverer()?
+            .deliver_dispatches(dispatches, Some(finding_id), store)
+            .into_diagnostic()?;
+        let mut all_delivered = true;
+        for report in reports {
+            all_delivered &= matches!(report.outcome, DeliveryOutcome::Delivered);
+            say(&delivery_line(
+                &report.target_id,
+                report.attempts,
+                &report.outcome,
+            ));
+        }
+        Ok(all_delivered)
+    }
+
+    /// The workshop Lambda's second message, sent to the rule's notification targets after
+    /// the role's sessions were revoked (plain text, exactly the Lambda's wording).
+    fn remediated(
+        &self,
+        finding: &Value,
+        dispatches: &[Dispatch<'_>],
+        say: &mut dyn FnMut(&str),
+    ) -> miette::Result<bool> {
+        let view = FindingView::of(finding);
+        let detail = finding.get("detail").unwrap_or(finding);
+        let role = detail
+            .pointer("/resource/accessKeyDetails/userName")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let text = format!(
+            "GuardDuty Remediation | ID:{}: GuardDuty discovered EC2 IAM credentials (Role: {role}) being used outside of the EC2 service.  All sessions have been revoked.  Please follow up with any additional remediation actions.",
+            view.id().unwrap_or_default()
+        );
+        let deliverer = self.deliverer()?;
+        let mut all_delivered = true;
+        for dispatch in dispatches {
+            if matches!(dispatch.target.kind, TargetKind::Remediate(_)) {
+                continue;
+            }
+            let report = deliverer.deliver(&Job {
+                rule: dispatch.rule,
+                target: dispatch.target,
+                input: &text,
+            });
+            all_delivered &= matches!(report.outcome, DeliveryOutcome::Delivered);
+            say(&format!(
+                "Remediation notice: {}",
+                delivery_line(&report.target_id, report.attempts, &report.outcome)
+            ));
+        }
+        Ok(all_delivered)
+    }
+
+    fn deliverer(&self) -> miette::Result<Deliverer> {
+        let email = EmailSettings::from_table(self.config.raw.email.as_ref(), &self.config.dir)
+            .into_diagnostic()?;
+        Ok(Deliverer::new(email))
+    }
+
+    /// Plans one remediation and, when applying a `mode = "enforce"` target, executes it on
+    /// the account snapshot. `None` when it was refused or cannot run.
+    fn remediate(
+        &self,
+        finding: &Value,
+        remediation: &Remediation,
+        store: &mut Store,
+        say: &mut dyn FnMut(&str),
+    ) -> miette::Result<Option<(Plan, Option<Execution>)>> {
+        let Some(dir) = &self.snapshot else {
+            say(
+                "  no account to act on: give --snapshot DIR or `[aws] snapshot` (live AWS comes with the `aws` feature)\n",
+            );
+            return Ok(None);
+        };
+        let mut account = SnapshotAccount::load(dir).into_diagnostic()?;
+        let enforce = self.apply && remediation.mode == Mode::Enforce;
+        let response = self.router.response();
+        let params = Params {
+            mode: if enforce { Mode::Enforce } else { Mode::DryRun },
+            policy_name: remediation.policy_name.clone(),
+            allowed_roles: response.allowed_roles.clone(),
+            allowed_accounts: response.allowed_accounts.clone(),
+            verify_action: remediation
+                .params
+                .get("verify_action")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            ..Params::default()
+        };
+        let plan = match actions::plan(remediation.action, finding, &params, &account, self.clock) {
+            Ok(plan) => plan,
+            Err(ActionError::Refused { action, reason }) => {
+                let id = FindingView::of(finding).id();
+                let now = self.clock.now_ms();
+                actions::record_refusal(store, &action, params.mode, id, &reason, now)
+                    .into_diagnostic()?;
+                say(&format!("  refused `{action}`: {reason}\n"));
+                return Ok(None);
+            }
+            Err(error) => return Err(error).into_diagnostic(),
+        };
+        let audit_id = actions::record_plan(store, &plan).into_diagnostic()?;
+        say(&indent(&plan.to_text()));
+        if !enforce {
+            return Ok(Some((plan, None)));
+        }
+        let result = actions::execute(&plan, &mut account);
+        actions::record_execution(store, &audit_id, &result).into_diagnostic()?;
+        account.save().into_diagnostic()?;
+        let execution = result.into_diagnostic()?;
+        say(&indent(&execution.to_text()));
+        Ok(Some((plan, Some(execution))))
+    }
 }
 
-fn clock_now() -> i64 {
-    use respond::actions::Clock;
-    SystemClock.now_ms()
+fn delivery_line(target: &str, attempts: u32, outcome: &DeliveryOutcome) -> String {
+    match outcome {
+        DeliveryOutcome::Delivered => format!("delivered to `{target}`.\n"),
+        DeliveryOutcome::Failed(error) => format!(
+            "failed to deliver to `{target}` after {attempts} attempt(s): {error} (kept for `trailguard deliveries retry`).\n"
+        ),
+    }
 }
 
-fn snapshot_dir(args: &RespondArgs, config: &LoadedConfig) -> Option<PathBuf> {
-    args.snapshot.clone().or_else(|| {
+/// `--snapshot`, else `[aws] snapshot` relative to the config file.
+pub(crate) fn snapshot_dir(flag: Option<&Path>, config: &LoadedConfig) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf).or_else(|| {
         let snapshot = config.raw.aws.as_ref()?.get("snapshot")?.as_str()?;
         Some(config.resolve(Path::new(snapshot)))
     })
 }
 
-fn open_store(args: &RespondArgs, config: &LoadedConfig) -> miette::Result<Store> {
-    let store = match (&args.state, &config.raw.store.url) {
+/// `--state`, else `[store] url`, else `trailguard.db`.
+pub(crate) fn open_store(flag: Option<&Path>, config: &LoadedConfig) -> miette::Result<Store> {
+    let store = match (flag, &config.raw.store.url) {
         (Some(path), _) => Store::open(path),
         (None, Some(url)) => Store::open_url(url),
         (None, None) => Store::open(Path::new("trailguard.db")),
