@@ -34,6 +34,8 @@ pub(crate) enum Command {
     Findings(crate::commands::findings::FindingsArgs),
     /// Route one finding through the rules: print the plans, or with --apply act on them.
     Respond(crate::commands::respond::RespondArgs),
+    /// The GuardDuty workshop's scenario 3 end to end, offline, on bundled data.
+    Demo(crate::commands::demo::DemoArgs),
     /// Test EventBridge event patterns and input transformers offline.
     Pattern(crate::commands::pattern::PatternArgs),
     /// Evaluate IAM policies offline (`iam simulate`).

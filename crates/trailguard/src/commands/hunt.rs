@@ -86,41 +86,21 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .into_diagnostic()?;
-    let options = DecodeOptions {
-        prefilter: detect::prefilter_needles(&settings).map(Prefilter::any_of),
-    };
-    let instance_records = AtomicU64::new(0);
-    let progress = Progress::new(&inputs, quiet);
-    let decoded = pool.install(|| {
-        cloudtrail::decode_inputs(
-            &inputs,
-            &options,
-            Some(&|bytes| progress.advance(bytes)),
-            &|record, _| {
-                let observed = detect::observe(&settings, record);
-                if observed.instance_credential {
-                    instance_records.fetch_add(1, Ordering::Relaxed);
-                }
-                observed.observation
-            },
-        )
-    });
-    progress.finish();
-    for problem in &decoded.stats.problems {
-        tracing::warn!("{}: {}", problem.location, problem.error);
-    }
-    if decoded.stats.problems_omitted > 0 {
-        tracing::warn!("{} more problems not shown", decoded.stats.problems_omitted);
-    }
-
     let mut state = DetectorState::from_entries(store.state_entries().into_diagnostic()?)
         .into_diagnostic()
         .wrap_err("the state file is corrupt")?;
-    let occurrences = detect::evaluate(
-        &settings,
-        decoded.per_input.into_iter().flatten(),
-        &mut state,
-    );
+    let progress = Progress::new(&inputs, quiet);
+    let detected = pool.install(|| {
+        run_detectors(&settings, &inputs, &mut state, &|bytes| {
+            progress.advance(bytes)
+        })
+    });
+    progress.finish();
+    let Detected {
+        occurrences,
+        stats,
+        instance_records,
+    } = detected;
     let mut book = FindingBook::from_findings(
         store
             .findings(&FindingFilter::default())
@@ -141,12 +121,12 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
     printers::print(format, &shown)?;
 
     let summary = Summary {
-        inputs: decoded.stats.inputs,
+        inputs: stats.inputs,
         skipped_inputs,
-        bytes: decoded.stats.bytes_decoded,
-        records: decoded.stats.records,
-        bad_records: decoded.stats.problem_count(),
-        instance_records: instance_records.into_inner(),
+        bytes: stats.bytes_decoded,
+        records: stats.records,
+        bad_records: stats.problem_count(),
+        instance_records,
         findings: book.touched().count(),
         seconds: started.elapsed().as_secs_f64(),
     };
@@ -167,6 +147,49 @@ pub(crate) fn run(args: &HuntArgs, quiet: bool) -> miette::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What the detectors made of a set of inputs.
+pub(crate) struct Detected {
+    /// Every finding occurrence, to fold into a [`FindingBook`].
+    pub(crate) occurrences: Vec<findings::Occurrence>,
+    /// Decoding counters and problems.
+    pub(crate) stats: cloudtrail::DecodeStats,
+    /// Records made with instance credentials.
+    pub(crate) instance_records: u64,
+}
+
+/// Decodes the inputs in parallel (on the current rayon pool), warns about every bad input
+/// with its location, and runs the detectors against `state`.
+pub(crate) fn run_detectors(
+    settings: &detect::Settings,
+    inputs: &[Input],
+    state: &mut DetectorState,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Detected {
+    let options = DecodeOptions {
+        prefilter: detect::prefilter_needles(settings).map(Prefilter::any_of),
+    };
+    let instance_records = AtomicU64::new(0);
+    let decoded = cloudtrail::decode_inputs(inputs, &options, Some(progress), &|record, _| {
+        let observed = detect::observe(settings, record);
+        if observed.instance_credential {
+            instance_records.fetch_add(1, Ordering::Relaxed);
+        }
+        observed.observation
+    });
+    for problem in &decoded.stats.problems {
+        tracing::warn!("{}: {}", problem.location, problem.error);
+    }
+    if decoded.stats.problems_omitted > 0 {
+        tracing::warn!("{} more problems not shown", decoded.stats.problems_omitted);
+    }
+    let occurrences = detect::evaluate(settings, decoded.per_input.into_iter().flatten(), state);
+    Detected {
+        occurrences,
+        stats: decoded.stats,
+        instance_records: instance_records.into_inner(),
+    }
 }
 
 fn open_store(state: Option<&Path>, config: Option<&LoadedConfig>) -> miette::Result<Store> {

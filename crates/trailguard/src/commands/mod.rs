@@ -5,6 +5,7 @@ use std::process::ExitCode;
 pub(crate) mod actions;
 pub(crate) mod config;
 pub(crate) mod deliveries;
+pub(crate) mod demo;
 pub(crate) mod findings;
 pub(crate) mod hunt;
 pub(crate) mod iam;
@@ -23,6 +24,7 @@ pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitC
         Command::Hunt(args) => hunt::run(&args, global.quiet),
         Command::Findings(args) => findings::run(&args),
         Command::Respond(args) => respond::run(&args),
+        Command::Demo(args) => demo::run(&args),
         Command::Pattern(args) => pattern::run(&args),
         Command::Iam(args) => iam::run(&args),
         Command::Verify(args) => verify::run(&args),
