@@ -169,6 +169,20 @@ fn detection_errors_are_reported_after_routing_is_valid() {
 }
 
 #[test]
+fn email_settings_are_validated_too() {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(
+        dir.path().join("trailguard.toml"),
+        "[email]\nsmtp_hots = \"x\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = outcome(dir.path(), &["config", "validate"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert!(stderr.contains("invalid `[email]`"), "{stderr}");
+    assert!(stderr.contains("unknown field `smtp_hots`"), "{stderr}");
+}
+
+#[test]
 fn the_configuration_page_shows_the_current_example() {
     let dir = tempfile::tempdir().unwrap();
     let (_, example, _) = outcome(dir.path(), &["config", "example"]);

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use miette::IntoDiagnostic;
+use miette::{Context, IntoDiagnostic};
 use respond::config::{RoutingConfig, Validated};
 use respond::example::EXAMPLE_CONFIG;
 
@@ -67,7 +67,8 @@ pub(crate) fn routing_config(config: &LoadedConfig) -> RoutingConfig {
     }
 }
 
-/// Loads and validates the routing sections, then `[detection]`; errors carry their lines.
+/// Loads and validates the routing sections, then `[detection]` and `[email]`; errors carry
+/// their lines.
 fn check(path: &Path) -> miette::Result<Validated> {
     let config = LoadedConfig::load(path)?;
     let validated = match routing_config(&config).validate(&config.dir) {
@@ -88,6 +89,9 @@ fn check(path: &Path) -> miette::Result<Validated> {
             inventory: &[],
         },
     )?;
+    respond::targets::EmailSettings::from_table(config.raw.email.as_ref(), &config.dir)
+        .into_diagnostic()
+        .wrap_err("invalid `[email]`")?;
     Ok(validated)
 }
 
