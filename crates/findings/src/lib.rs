@@ -15,7 +15,7 @@ mod severity;
 mod time;
 
 pub use book::{FindingBook, Touch};
-pub use envelope::{DEFAULT_SOURCE, Envelope};
+pub use envelope::DEFAULT_SOURCE;
 pub use id::{detector_id, finding_id};
 pub use kind::FindingKind;
 pub use model::{

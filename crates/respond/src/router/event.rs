@@ -8,9 +8,9 @@ use sha2::{Digest, Sha256};
 use super::RouteError;
 
 /// `{"version":"0","id":…,"detail-type":"GuardDuty Finding","source":…,"account":…,"time":…,
-/// "region":…,"resources":[],"detail":<finding>}`, in the order EventBridge writes it (the same
-/// shape as [`findings::Envelope`], with the finding kept as JSON so that members of real
-/// GuardDuty findings that our model does not know still reach patterns and targets).
+/// "region":…,"resources":[],"detail":<finding>}`, in the order EventBridge writes it, with the
+/// finding kept as JSON so that members of real GuardDuty findings that our model does not
+/// know still reach patterns and targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Event {
     pub(crate) version: String,
