@@ -26,6 +26,10 @@ pub struct Settings {
     pub inventory: Inventory,
     /// Optional GeoIP/ASN enrichment.
     pub geoip: Option<GeoIp>,
+    /// Bind each session to the first AWS address it uses (Netflix's lock; the default). Turn
+    /// it off when `own_networks`, trusted lists and the inventory name every address your
+    /// instances reach AWS from: then any other AWS address is InsideAWS, even the first.
+    pub lock_first_address: bool,
 }
 
 impl Settings {
@@ -39,6 +43,7 @@ impl Settings {
             affiliated_accounts: BTreeSet::new(),
             inventory: Inventory::default(),
             geoip: None,
+            lock_first_address: true,
         }
     }
 

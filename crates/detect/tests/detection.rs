@@ -631,3 +631,43 @@ fn instance_identity_role_sessions_are_instance_credentials() {
         "aws:ec2-instance"
     );
 }
+
+/// The real Stratus Red Team sample: the stolen credentials' only uses come from an AWS
+/// address (the operator's EC2 instance in another account), so the first-IP lock takes it
+/// for the instance's own — Netflix's documented blind spot. With the lock off (every egress
+/// of the victim's instances named in `own_networks`), it is InsideAWS.
+#[test]
+fn real_sample_needs_the_lock_off_to_see_the_attacker_inside_aws() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cloudtrail/tests/fixtures/stratus-ec2-steal-instance-credentials.json");
+    let records: Vec<Value> = serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        hunt(&records, &settings()).is_empty(),
+        "locked on the attacker's address"
+    );
+
+    let mut strict = settings();
+    strict.lock_first_address = false;
+    strict.own_networks.push("10.0.128.0/24".parse().unwrap());
+    let found = hunt(&records, &strict);
+    assert_eq!(
+        summary(&found),
+        BTreeSet::from([(
+            "InstanceCredentialExfiltration.InsideAWS".to_owned(),
+            "18.236.253.47".to_owned(),
+            2,
+            "2024-08-02T08:23:55.000Z".to_owned(),
+            "2024-08-02T08:23:56.000Z".to_owned(),
+            8
+        )])
+    );
+    assert_eq!(
+        found[0]
+            .resource
+            .access_key_details
+            .as_ref()
+            .unwrap()
+            .user_name,
+        "stratus-red-team-ec2-steal-credentials-role"
+    );
+}

@@ -72,6 +72,8 @@ pub(crate) struct DetectionSection {
     pub(crate) geoip_city: Option<PathBuf>,
     /// MaxMind ASN database.
     pub(crate) geoip_asn: Option<PathBuf>,
+    /// Bind each session to the first AWS address it uses (default true).
+    pub(crate) lock_first_address: Option<bool>,
 }
 
 /// A configuration error pointing into the file.

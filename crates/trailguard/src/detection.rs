@@ -65,6 +65,7 @@ pub(crate) fn settings(
             }
         }
         config.check(errors)?;
+        settings.lock_first_address = section.lock_first_address.unwrap_or(true);
         settings.trusted_lists = load_lists(&section.trusted_ip_lists, &resolve)?;
         settings.threat_lists = load_lists(&section.threat_ip_lists, &resolve)?;
         if section.geoip_city.is_some() || section.geoip_asn.is_some() {

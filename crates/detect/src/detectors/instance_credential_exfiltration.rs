@@ -72,7 +72,12 @@ pub(crate) fn run(
         if !is_instance_credential(call.evidence, state) {
             continue;
         }
-        if let Some(verdict) = judge(state, call, timeline.announcements) {
+        if let Some(verdict) = judge(
+            state,
+            call,
+            timeline.announcements,
+            settings.lock_first_address,
+        ) {
             out.push(occurrence(settings, call, verdict));
         }
     }
@@ -109,7 +114,12 @@ enum Verdict {
 }
 
 /// DESIGN.md "Detection" point 3 for the origins one record could not decide alone.
-fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<Verdict> {
+fn judge(
+    state: &mut SessionState,
+    call: &Use,
+    announcements: &[i64],
+    lock_first_address: bool,
+) -> Option<Verdict> {
     match &call.origin {
         Origin::Outside(ip) => Some(Verdict::Outside(*ip)),
         Origin::ForeignEndpoint(foreign) | Origin::ForeignInstance(foreign) => {
@@ -122,7 +132,7 @@ fn judge(state: &mut SessionState, call: &Use, announcements: &[i64]) -> Option<
             if state.bound.contains(ip) {
                 return None;
             }
-            if state.bound.is_empty() {
+            if state.bound.is_empty() && lock_first_address {
                 // The first AWS address the session uses is its own (Netflix's lock).
                 state.bound.push(*ip);
                 return None;
