@@ -7,6 +7,7 @@ mod detection;
 mod logging;
 mod printers;
 mod progress;
+mod state_store;
 
 use std::process::ExitCode;
 

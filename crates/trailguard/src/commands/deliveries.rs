@@ -2,11 +2,11 @@
 //! the store; list them, and send them again to their (currently configured) targets.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use miette::{Context, IntoDiagnostic};
+use miette::IntoDiagnostic;
 use respond::config::{Target, Validated};
 use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings};
 use store::Store;
@@ -14,6 +14,7 @@ use store::deliveries::{DeliveryRecord, DeliveryStatus};
 
 use crate::commands::config::routing_config;
 use crate::config::LoadedConfig;
+use crate::state_store;
 
 /// Arguments of `deliveries`.
 #[derive(Debug, Args)]
@@ -167,22 +168,10 @@ fn open_store(args: &DeliveriesArgs, config: Option<&LoadedConfig>) -> miette::R
         }
         None => None,
     };
-    let url = match (&args.state, config.and_then(|c| c.raw.store.url.clone())) {
-        (Some(path), _) => path.display().to_string(),
-        (None, Some(url)) => url,
-        (None, None) => DEFAULT_STORE.to_owned(),
-    };
-    let path = url.trim_start_matches("sqlite://");
-    if !Path::new(path).exists() {
-        return Err(miette::miette!("no state store at `{path}`"));
-    }
-    Store::open_url(&url)
-        .into_diagnostic()
-        .wrap_err("cannot open the state store")
+    let url = state_store::configured_url(args.state.as_deref(), config)
+        .unwrap_or_else(|| state_store::DEFAULT_STORE.to_owned());
+    state_store::open_existing(&url, "")
 }
-
-/// The store `[store] url` defaults to.
-const DEFAULT_STORE: &str = "trailguard.db";
 
 /// Columns: id, status, attempts, last change, rule/target, finding, last error.
 fn table(kept: &[DeliveryRecord]) -> String {

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use findings::{Finding, Severity};
-use miette::{Context, IntoDiagnostic};
+use miette::IntoDiagnostic;
 use store::{FindingFilter, Store};
 
 use crate::config::LoadedConfig;
 use crate::printers::{self, Format};
+use crate::state_store;
 
 /// Arguments of `findings`.
 #[derive(Debug, Args)]
@@ -156,28 +157,15 @@ pub(crate) fn run(args: &FindingsArgs) -> miette::Result<ExitCode> {
 }
 
 fn open(args: &FindingsArgs) -> miette::Result<Store> {
-    let url = match (&args.state, &args.config) {
-        (Some(path), _) => path.display().to_string(),
-        (None, Some(config)) => LoadedConfig::load(config)?
-            .raw
-            .store
-            .url
-            .unwrap_or_else(|| DEFAULT_STORE.to_owned()),
-        (None, None) => DEFAULT_STORE.to_owned(),
-    };
-    let path = url.trim_start_matches("sqlite://");
-    if !std::path::Path::new(path).exists() {
-        return Err(miette::miette!(
-            "no state store at `{path}`: run `trailguard hunt --state {path} …` first"
-        ));
-    }
-    Store::open_url(&url)
-        .into_diagnostic()
-        .wrap_err("cannot open the state store")
+    let config = args.config.as_deref().map(LoadedConfig::load).transpose()?;
+    let url = state_store::configured_url(args.state.as_deref(), config.as_ref())
+        .unwrap_or_else(|| state_store::DEFAULT_STORE.to_owned());
+    let path = url.trim_start_matches("sqlite://").to_owned();
+    state_store::open_existing(
+        &url,
+        &format!(": run `trailguard hunt --state {path} …` first"),
+    )
 }
-
-/// The store `[store] url` defaults to.
-const DEFAULT_STORE: &str = "trailguard.db";
 
 fn set_archived(store: &mut Store, id: &str, archived: bool) -> miette::Result<()> {
     if !store.set_archived(id, archived).into_diagnostic()? {

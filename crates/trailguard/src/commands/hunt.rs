@@ -17,6 +17,7 @@ use crate::config::LoadedConfig;
 use crate::detection::{DetectionFlags, settings};
 use crate::printers::{self, Format};
 use crate::progress::Progress;
+use crate::state_store;
 
 /// Arguments of `hunt`.
 #[derive(Debug, Args)]
@@ -193,14 +194,12 @@ pub(crate) fn run_detectors(
 }
 
 fn open_store(state: Option<&Path>, config: Option<&LoadedConfig>) -> miette::Result<Store> {
-    let url = config.and_then(|c| c.raw.store.url.clone());
-    match (state, url) {
-        (Some(path), _) => Store::open(path),
-        (None, Some(url)) => Store::open_url(&url),
-        (None, None) => Store::in_memory(),
+    match state_store::configured_url(state, config) {
+        Some(url) => state_store::open(&url),
+        None => Store::in_memory()
+            .into_diagnostic()
+            .wrap_err("cannot open the state store"),
     }
-    .into_diagnostic()
-    .wrap_err("cannot open the state store")
 }
 
 /// With a persistent store, files an earlier run processed (same path, size and mtime) are

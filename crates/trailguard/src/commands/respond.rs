@@ -21,6 +21,7 @@ use store::Store;
 
 use crate::commands::config::routing_config;
 use crate::config::LoadedConfig;
+use crate::state_store;
 
 /// Arguments of `respond`.
 #[derive(Debug, Args)]
@@ -343,14 +344,8 @@ pub(crate) fn snapshot_dir(flag: Option<&Path>, config: &LoadedConfig) -> Option
 
 /// `--state`, else `[store] url`, else `trailguard.db`.
 pub(crate) fn open_store(flag: Option<&Path>, config: &LoadedConfig) -> miette::Result<Store> {
-    let store = match (flag, &config.raw.store.url) {
-        (Some(path), _) => Store::open(path),
-        (None, Some(url)) => Store::open_url(url),
-        (None, None) => Store::open(Path::new("trailguard.db")),
-    };
-    store
-        .into_diagnostic()
-        .wrap_err("cannot open the state store")
+    let url = state_store::configured_url(flag, Some(config));
+    state_store::open(url.as_deref().unwrap_or(state_store::DEFAULT_STORE))
 }
 
 fn indent(text: &str) -> String {
