@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace, starting first whatever servers the tests need.
+# Runs every test of the workspace, starting first whatever servers the tests need:
+#   - aiosmtpd (SMTP), started by the e-mail tests themselves once it is installed;
+#   - moto's server (IAM, EC2, SNS, SQS, Lambda) on loopback for the live-AWS tests, which
+#     find it through TRAILGUARD_MOTO_ENDPOINT.
+# Every feature is built (the `aws` feature brings the AWS SDK), so those tests run.
 # Usage: scripts/test.sh [extra cargo test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/moto.sh
 
-# SMTP server for the e-mail target tests (crates/respond/tests/targets_email.rs).
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
-  python3 -m pip install -q --disable-pip-version-check aiosmtpd 2>/dev/null \
-    || python3 -m pip install -q --disable-pip-version-check --break-system-packages aiosmtpd
+  pip_install aiosmtpd
 fi
+start_moto
 
 # Tests that need a server fail (never skip) when it is missing and CI=true.
-cargo test --workspace --all-targets "$@"
+cargo test --workspace --all-targets --all-features "$@"

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod aws;
 pub mod cloudformation;
 pub mod config;
 pub mod example;

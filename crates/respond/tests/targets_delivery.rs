@@ -288,7 +288,8 @@ fn a_webhook_that_was_down_gets_the_kept_event_on_retry() {
 }
 
 #[test]
-fn sns_and_lambda_without_the_aws_feature_are_kept_not_lost() {
+fn sns_and_lambda_without_live_aws_are_kept_not_lost() {
+    // No AWS client: a build without the `aws` feature, or a deliverer not given one.
     let sns = target(
         "type = \"sns\"\ntopic_arn = \"arn:aws:sns:us-west-2:111122223333:GuardDuty-Example\"",
     );
@@ -300,6 +301,8 @@ fn sns_and_lambda_without_the_aws_feature_are_kept_not_lost() {
     let kept = store.deliveries(None).unwrap();
     assert_eq!(
         kept[0].last_error.as_deref(),
-        Some("`sns` targets need trailguard built with the `aws` feature")
+        Some(
+            "`sns` targets need live AWS: trailguard built with the `aws` feature (`cargo build --release --features aws`)"
+        )
     );
 }

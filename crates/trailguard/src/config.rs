@@ -15,7 +15,7 @@ use toml::Spanned;
 #[derive(Debug, Default, Deserialize)]
 #[expect(
     dead_code,
-    reason = "[aws], [serve] and [email] are accepted so one file serves every command; nothing reads them yet"
+    reason = "[serve] is accepted so one file serves every command; nothing reads it yet"
 )]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {

@@ -1,5 +1,6 @@
 //! The `trailguard` command line: parses arguments and hands each subcommand to its module.
 
+mod backends;
 mod cli;
 mod commands;
 mod config;

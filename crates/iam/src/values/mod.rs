@@ -4,4 +4,4 @@
 pub(crate) mod base64;
 pub mod date;
 pub(crate) mod ip;
-pub(crate) mod percent;
+pub mod percent;

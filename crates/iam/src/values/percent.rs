@@ -2,7 +2,7 @@
 
 /// Decodes `%XX` escapes (and `+` as a space, as in form encoding); `None` if an escape is
 /// malformed or the result is not UTF-8.
-pub(crate) fn decode(text: &str) -> Option<String> {
+pub fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

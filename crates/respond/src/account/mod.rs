@@ -1,8 +1,8 @@
 //! The AWS account an action works on: exactly the IAM and EC2 calls the actions make.
 //!
-//! [`Account`] is a trait so that tests use a fake and the live implementation (AWS SDK, behind
-//! the `aws` feature) can come later; [`SnapshotAccount`] is the offline implementation over an
-//! account snapshot (`aws iam get-account-authorization-details` + `aws ec2 describe-instances`).
+//! [`Account`] has two implementations: [`SnapshotAccount`], offline, over an account snapshot
+//! (`aws iam get-account-authorization-details` + `aws ec2 describe-instances`), and the live
+//! `respond::aws::AwsAccount` (AWS SDK, behind the `aws` feature).
 
 mod snapshot;
 
@@ -97,6 +97,16 @@ pub enum AccountError {
     /// The request was invalid (for example a malformed policy document).
     #[error("invalid request: {0}")]
     Invalid(String),
+    /// An AWS API call failed (after the SDK's retries).
+    #[error("{service}:{operation}: {message}")]
+    Api {
+        /// `iam` or `ec2`.
+        service: &'static str,
+        /// The operation, e.g. `PutRolePolicy`.
+        operation: &'static str,
+        /// The error code and message.
+        message: String,
+    },
     /// Reading or writing the snapshot failed.
     #[error("account snapshot `{path}`: {message}")]
     Snapshot {
@@ -172,7 +182,8 @@ pub trait Account {
     fn find_security_group(&self, vpc_id: &str, name: &str)
     -> Result<Option<String>, AccountError>;
 
-    /// `ec2:CreateSecurityGroup` with no ingress rule; returns the new group id.
+    /// `ec2:CreateSecurityGroup`; returns the new group id. Like AWS, the new group has no
+    /// ingress rule and one egress rule allowing all traffic to `0.0.0.0/0`.
     ///
     /// # Errors
     /// If the group cannot be created.
@@ -182,6 +193,13 @@ pub trait Account {
         name: &str,
         description: &str,
     ) -> Result<String, AccountError>;
+
+    /// `ec2:RevokeSecurityGroupEgress` of the default rule (all traffic to `0.0.0.0/0`);
+    /// `false` if the group had no such rule.
+    ///
+    /// # Errors
+    /// If the group does not exist.
+    fn revoke_default_egress(&mut self, group_id: &str) -> Result<bool, AccountError>;
 
     /// `ec2:ModifyInstanceAttribute` with `Groups`: replaces every security group.
     ///

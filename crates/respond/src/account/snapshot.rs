@@ -299,13 +299,37 @@ impl Account for SnapshotAccount {
             "GroupId": id,
             "GroupName": name,
             "IpPermissions": [],
-            "IpPermissionsEgress": [],
+            "IpPermissionsEgress": [default_egress_rule()],
             "OwnerId": self.account_id,
             "VpcId": vpc_id,
         });
         push(&mut self.groups, "SecurityGroups", group);
         self.dirty[GROUPS] = true;
         Ok(id)
+    }
+
+    fn revoke_default_egress(&mut self, group_id: &str) -> Result<bool, AccountError> {
+        let group = self
+            .groups
+            .get_mut("SecurityGroups")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .find(|g| g.get("GroupId").and_then(Value::as_str) == Some(group_id))
+            .ok_or_else(|| {
+                AccountError::Invalid(format!("security group `{group_id}` does not exist"))
+            })?;
+        let Some(rules) = group
+            .get_mut("IpPermissionsEgress")
+            .and_then(Value::as_array_mut)
+        else {
+            return Ok(false);
+        };
+        let before = rules.len();
+        rules.retain(|rule| *rule != default_egress_rule());
+        let revoked = rules.len() != before;
+        self.dirty[GROUPS] |= revoked;
+        Ok(revoked)
     }
 
     fn modify_instance_groups(
@@ -484,6 +508,17 @@ fn array<'a>(json: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
+}
+
+/// The egress rule AWS gives every new security group, as `describe-security-groups` shows it.
+fn default_egress_rule() -> Value {
+    json!({
+        "IpProtocol": "-1",
+        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        "Ipv6Ranges": [],
+        "PrefixListIds": [],
+        "UserIdGroupPairs": []
+    })
 }
 
 fn push(json: &mut Value, key: &str, item: Value) {

@@ -48,38 +48,42 @@ pub fn least_privilege_policy(actions: &[ActionName], role_arns: &[String]) -> V
     let roles = role_arns_or_star(role_arns);
     let mut role_writes: Vec<&str> = Vec::new();
     let mut role_reads: Vec<&str> = Vec::new();
-    let mut ec2: Vec<&str> = Vec::new();
+    let mut policy_reads: Vec<&str> = Vec::new();
+    // Every action reads its instance, and the instance's profile association.
+    let mut ec2: Vec<&str> = if actions.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            "ec2:DescribeInstances",
+            "ec2:DescribeIamInstanceProfileAssociations",
+        ]
+    };
     for action in actions {
         match action {
             ActionName::RevokeRoleSessions
             | ActionName::DenyInstanceSession
             | ActionName::RestrictRoleToVpc => {
                 role_writes.extend(["iam:PutRolePolicy", "iam:DeleteRolePolicy"]);
+                // The verification reads every policy of the role back.
                 role_reads.extend([
                     "iam:GetRole",
                     "iam:GetRolePolicy",
                     "iam:ListInstanceProfilesForRole",
+                    "iam:ListRolePolicies",
+                    "iam:ListAttachedRolePolicies",
                 ]);
-                ec2.push("ec2:DescribeIamInstanceProfileAssociations");
-                ec2.push("ec2:DescribeInstances");
+                policy_reads.extend(["iam:GetPolicy", "iam:GetPolicyVersion"]);
             }
             ActionName::IsolateInstance => ec2.extend([
-                "ec2:DescribeInstances",
                 "ec2:DescribeSecurityGroups",
                 "ec2:CreateSecurityGroup",
                 "ec2:RevokeSecurityGroupEgress",
                 "ec2:ModifyInstanceAttribute",
             ]),
-            ActionName::SnapshotVolumes => {
-                ec2.extend(["ec2:DescribeInstances", "ec2:CreateSnapshot"]);
-            }
-            ActionName::EnforceImdsv2 => {
-                ec2.extend(["ec2:DescribeInstances", "ec2:ModifyInstanceMetadataOptions"]);
-            }
-            ActionName::TagResource => ec2.extend(["ec2:DescribeInstances", "ec2:CreateTags"]),
+            ActionName::SnapshotVolumes => ec2.push("ec2:CreateSnapshot"),
+            ActionName::EnforceImdsv2 => ec2.push("ec2:ModifyInstanceMetadataOptions"),
+            ActionName::TagResource => ec2.push("ec2:CreateTags"),
             ActionName::DetachInstanceProfile => ec2.extend([
-                "ec2:DescribeInstances",
-                "ec2:DescribeIamInstanceProfileAssociations",
                 "ec2:DisassociateIamInstanceProfile",
                 "ec2:AssociateIamInstanceProfile",
             ]),
@@ -89,6 +93,8 @@ pub fn least_privilege_policy(actions: &[ActionName], role_arns: &[String]) -> V
     for (sid, list, resource) in [
         ("WriteOnlyConfiguredRoles", &mut role_writes, roles.clone()),
         ("ReadConfiguredRoles", &mut role_reads, roles),
+        // Attached managed policies may be AWS's own (`arn:aws:iam::aws:policy/…`).
+        ("ReadAttachedPolicies", &mut policy_reads, json!("*")),
         ("Ec2Response", &mut ec2, json!("*")),
     ] {
         list.sort_unstable();

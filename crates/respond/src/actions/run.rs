@@ -172,9 +172,11 @@ fn apply(operation: &str, p: &Value, account: &mut dyn Account) -> Result<Value,
             };
             Ok(json!({"GroupId": id}))
         }
-        // A new group has one egress rule (all traffic) and no ingress rule; offline, groups
-        // are created without rules, so revoking the default egress rule changes nothing.
-        "RevokeSecurityGroupEgress" => Ok(json!({"Return": true})),
+        // The plan revokes exactly the default rule of the group it created.
+        "RevokeSecurityGroupEgress" => {
+            let revoked = account.revoke_default_egress(param(p, "GroupId")?)?;
+            Ok(json!({"Return": revoked}))
+        }
         "ModifyInstanceAttribute" => {
             account.modify_instance_groups(param(p, "InstanceId")?, &strings(p, "Groups"))?;
             Ok(json!({}))

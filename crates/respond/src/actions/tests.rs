@@ -669,11 +669,33 @@ fn least_privilege_policy_scopes_role_writes() {
         "Action": ["iam:DeleteRolePolicy", "iam:PutRolePolicy"], "Resource": [ROLE_ARN]})
     );
     assert_eq!(
-        policy["Statement"][2]["Action"],
+        policy["Statement"][1],
+        json!({"Sid": "ReadConfiguredRoles", "Effect": "Allow",
+        "Action": ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+            "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies"],
+        "Resource": [ROLE_ARN]}),
+        "the plan's reads, and the verification's"
+    );
+    assert_eq!(
+        policy["Statement"][2],
+        json!({"Sid": "ReadAttachedPolicies", "Effect": "Allow",
+        "Action": ["iam:GetPolicy", "iam:GetPolicyVersion"], "Resource": "*"})
+    );
+    assert_eq!(
+        policy["Statement"][3]["Action"],
         json!([
             "ec2:DescribeIamInstanceProfileAssociations",
             "ec2:DescribeInstances"
         ])
+    );
+    assert_eq!(policy["Statement"].as_array().unwrap().len(), 4);
+    let isolate = least_privilege_policy(&[ActionName::IsolateInstance], &[]);
+    assert_eq!(
+        isolate["Statement"],
+        json!([{"Sid": "Ec2Response", "Effect": "Allow", "Action": [
+            "ec2:CreateSecurityGroup", "ec2:DescribeIamInstanceProfileAssociations",
+            "ec2:DescribeInstances", "ec2:DescribeSecurityGroups", "ec2:ModifyInstanceAttribute",
+            "ec2:RevokeSecurityGroupEgress"], "Resource": "*"}])
     );
 }
 

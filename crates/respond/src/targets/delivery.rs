@@ -7,7 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use store::deliveries::{DeliveryRecord, FailedDelivery};
 use store::{Store, StoreError};
 
-use super::{Backoff, EmailSettings, TargetError, send_once};
+use super::{Backoff, EmailSettings, TargetError, command, file, webhook};
+#[cfg(feature = "aws")]
+use crate::aws::Aws;
 use crate::config::{Target, TargetKind};
 use crate::router::Dispatch;
 
@@ -51,6 +53,8 @@ pub struct DeliveryReport {
 pub struct Deliverer {
     email: EmailSettings,
     backoff: Backoff,
+    #[cfg(feature = "aws")]
+    aws: Option<Aws>,
 }
 
 impl Deliverer {
@@ -58,8 +62,16 @@ impl Deliverer {
     pub fn new(email: EmailSettings) -> Self {
         Self {
             email,
-            backoff: Backoff::default(),
+            ..Self::default()
         }
+    }
+
+    /// The same, delivering `sns` and `lambda` targets through `aws`.
+    #[cfg(feature = "aws")]
+    #[must_use]
+    pub fn with_aws(mut self, aws: Aws) -> Self {
+        self.aws = Some(aws);
+        self
     }
 
     /// The same, waiting `backoff` between attempts.
@@ -76,7 +88,7 @@ impl Deliverer {
         let mut attempts = 0;
         let outcome = loop {
             attempts += 1;
-            match send_once(&self.email, job.target, job.input) {
+            match self.send_once(job.target, job.input) {
                 Ok(()) => break DeliveryOutcome::Delivered,
                 Err(error) if error.is_permanent() || attempts > job.target.retries => {
                     break DeliveryOutcome::Failed(error);
@@ -183,6 +195,49 @@ impl Deliverer {
             report.kept_as = Some(record.id);
         }
         Ok(reports)
+    }
+
+    /// Makes one attempt to deliver `input` to `target`, bounded by the target's timeout.
+    ///
+    /// `file` targets and the e-mail outbox write local files, which the timeout does not bound.
+    fn send_once(&self, target: &Target, input: &str) -> Result<(), TargetError> {
+        match &target.kind {
+            TargetKind::Email { to, subject } => {
+                self.email
+                    .send(to, subject.as_deref(), input, target.timeout)
+            }
+            TargetKind::Webhook {
+                url,
+                secret_env,
+                format,
+            } => webhook::post(url, secret_env.as_deref(), *format, input, target.timeout),
+            TargetKind::Command { program, args } => {
+                command::run(program, args, input, target.timeout)
+            }
+            TargetKind::File { path } => file::append(path, input),
+            #[cfg(feature = "aws")]
+            TargetKind::Sns { topic_arn } => {
+                self.aws_for(target)?
+                    .publish(topic_arn, input, target.timeout)
+            }
+            #[cfg(feature = "aws")]
+            TargetKind::Lambda { function_name } => {
+                self.aws_for(target)?
+                    .invoke(function_name, input, target.timeout)
+            }
+            #[cfg(not(feature = "aws"))]
+            TargetKind::Sns { .. } | TargetKind::Lambda { .. } => {
+                Err(TargetError::NeedsAws(target.kind.target_type()))
+            }
+            TargetKind::Remediate(_) => Err(TargetError::NotDeliverable),
+        }
+    }
+
+    #[cfg(feature = "aws")]
+    fn aws_for(&self, target: &Target) -> Result<&Aws, TargetError> {
+        self.aws
+            .as_ref()
+            .ok_or_else(|| TargetError::NeedsAws(target.kind.target_type()))
     }
 }
 

@@ -21,7 +21,7 @@ mod webhook;
 
 use std::time::Duration;
 
-use crate::config::{Target, TargetKind, TargetType};
+use crate::config::TargetType;
 
 pub use delivery::{Deliverer, DeliveryOutcome, DeliveryReport, Job};
 pub use email::{
@@ -89,9 +89,17 @@ pub enum TargetError {
     /// The input could not be written as JSON.
     #[error("cannot write the input as JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// `sns` and `lambda` need the AWS SDK, which this build leaves out.
-    #[error("`{0}` targets need trailguard built with the `aws` feature")]
+    /// `sns` and `lambda` need live AWS: the `aws` feature and an `[aws]` client.
+    #[error(
+        "`{0}` targets need live AWS: trailguard built with the `aws` feature (`cargo build --release --features aws`)"
+    )]
     NeedsAws(TargetType),
+    /// An SNS or Lambda call failed (after the SDK's own retries).
+    #[error("aws: {0}")]
+    Aws(String),
+    /// An SNS or Lambda call did not finish within the target's timeout.
+    #[error("aws: no answer within {0:?}")]
+    AwsTimeout(Duration),
     /// `remediate` targets are actions, run by the remediation engine, not delivered.
     #[error("`remediate` targets are run as remediation actions, not delivered")]
     NotDeliverable,
@@ -110,27 +118,5 @@ impl TargetError {
                 | Self::NeedsAws(_)
                 | Self::NotDeliverable
         )
-    }
-}
-
-/// Makes one attempt to deliver `input` to `target`, bounded by the target's timeout.
-///
-/// `file` targets and the e-mail outbox write local files, which the timeout does not bound.
-pub fn send_once(email: &EmailSettings, target: &Target, input: &str) -> Result<(), TargetError> {
-    match &target.kind {
-        TargetKind::Email { to, subject } => {
-            email.send(to, subject.as_deref(), input, target.timeout)
-        }
-        TargetKind::Webhook {
-            url,
-            secret_env,
-            format,
-        } => webhook::post(url, secret_env.as_deref(), *format, input, target.timeout),
-        TargetKind::Command { program, args } => command::run(program, args, input, target.timeout),
-        TargetKind::File { path } => file::append(path, input),
-        TargetKind::Sns { .. } | TargetKind::Lambda { .. } => {
-            Err(TargetError::NeedsAws(target.kind.target_type()))
-        }
-        TargetKind::Remediate(_) => Err(TargetError::NotDeliverable),
     }
 }

@@ -7,6 +7,8 @@
     reason = "each test file uses part of the support code"
 )]
 
+pub mod moto;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

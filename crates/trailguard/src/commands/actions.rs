@@ -1,5 +1,5 @@
-//! `trailguard actions run|list|show|undo`: remediation actions against an account snapshot,
-//! and their audit log.
+//! `trailguard actions run|list|show|undo`: remediation actions against an account snapshot
+//! or live AWS, and their audit log.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use miette::{Context, IntoDiagnostic};
-use respond::account::SnapshotAccount;
 use respond::actions::{
     self, ActionError, Clock, FindingView, FixedClock, Params, Plan, SystemClock, Undo,
 };
@@ -15,6 +14,9 @@ use respond::config::{ActionName, Mode};
 use serde_json::{Value, json};
 use store::Store;
 use store::audit::ActionRecord;
+
+use crate::backends::{Backends, OpenAccount};
+use crate::config::LoadedConfig;
 
 /// Arguments of `actions`.
 #[derive(Debug, Args)]
@@ -27,6 +29,9 @@ pub(crate) struct ActionsArgs {
         default_value = "trailguard.db"
     )]
     state: PathBuf,
+    /// Configuration file whose `[aws]` section says where live calls go.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -50,9 +55,9 @@ enum ActionsCommand {
     Undo {
         /// The entry's id.
         id: String,
-        /// The account snapshot directory the action was applied to.
+        /// The account snapshot directory the action was applied to (default: live AWS).
         #[arg(long, value_name = "DIR")]
-        snapshot: PathBuf,
+        snapshot: Option<PathBuf>,
     },
 }
 
@@ -66,10 +71,11 @@ struct RunArgs {
     /// The finding: a GuardDuty finding or an EventBridge envelope, JSON.
     #[arg(long, value_name = "FILE")]
     finding: PathBuf,
-    /// The account snapshot directory (gaad.json, describe-instances.json).
+    /// The account snapshot directory (gaad.json, describe-instances.json); without it, live
+    /// AWS (`[aws]` of --config, and the standard AWS environment).
     #[arg(long, value_name = "DIR")]
-    snapshot: PathBuf,
-    /// Apply the plan to the snapshot (default: print it only).
+    snapshot: Option<PathBuf>,
+    /// Apply the plan to the account (default: print it only).
     #[arg(long)]
     apply: bool,
     /// Name of the inline policy the action writes.
@@ -91,10 +97,10 @@ struct RunArgs {
 
 pub(crate) fn run(args: &ActionsArgs) -> miette::Result<ExitCode> {
     match &args.command {
-        ActionsCommand::Run(run) => run_action(run, &args.state, args.json),
+        ActionsCommand::Run(run) => run_action(run, args),
         ActionsCommand::List => list(&args.state, args.json),
         ActionsCommand::Show { id } => show(&args.state, id, args.json),
-        ActionsCommand::Undo { id, snapshot } => undo(&args.state, id, snapshot, args.json),
+        ActionsCommand::Undo { id, snapshot } => undo(args, id, snapshot.as_deref()),
     }
 }
 
@@ -109,11 +115,16 @@ fn open_store(path: &Path) -> miette::Result<Store> {
         .wrap_err_with(|| format!("cannot open the state store `{}`", path.display()))
 }
 
-fn load_account(dir: &Path) -> miette::Result<SnapshotAccount> {
-    SnapshotAccount::load(dir).into_diagnostic()
+/// The account `--snapshot` names, else live AWS.
+fn open_account(snapshot: Option<&Path>, args: &ActionsArgs) -> miette::Result<OpenAccount> {
+    let config = args.config.as_deref().map(LoadedConfig::load).transpose()?;
+    Backends::for_actions(snapshot, config.as_ref())?
+        .open_account()
+        .map_err(|reason| miette::miette!("{reason}"))
 }
 
-fn run_action(args: &RunArgs, state: &Path, as_json: bool) -> miette::Result<ExitCode> {
+fn run_action(args: &RunArgs, global: &ActionsArgs) -> miette::Result<ExitCode> {
+    let (state, as_json) = (global.state.as_path(), global.json);
     let text = fs_err::read_to_string(&args.finding).into_diagnostic()?;
     let finding: Value = serde_json::from_str(&text)
         .into_diagnostic()
@@ -138,9 +149,15 @@ fn run_action(args: &RunArgs, state: &Path, as_json: bool) -> miette::Result<Exi
         verify_action: args.verify_action.clone(),
         ..Params::default()
     };
-    let mut account = load_account(&args.snapshot)?;
+    let mut account = open_account(args.snapshot.as_deref(), global)?;
     let mut store = open_store(state)?;
-    let plan = match actions::plan(args.action, &finding, &params, &account, clock.as_ref()) {
+    let plan = match actions::plan(
+        args.action,
+        &finding,
+        &params,
+        account.get(),
+        clock.as_ref(),
+    ) {
         Ok(plan) => plan,
         Err(ActionError::Refused { action, reason }) => {
             let finding_id = FindingView::of(&finding).id();
@@ -162,9 +179,9 @@ fn run_action(args: &RunArgs, state: &Path, as_json: bool) -> miette::Result<Exi
     let id = actions::record_plan(&mut store, &plan).into_diagnostic()?;
     note(&format!("audit log entry: {id}"));
     let execution = if args.apply {
-        let result = actions::execute(&plan, &mut account);
+        let result = actions::execute(&plan, account.get_mut());
         actions::record_execution(&mut store, &id, &result).into_diagnostic()?;
-        account.save().into_diagnostic()?;
+        account.save()?;
         Some(result.into_diagnostic()?)
     } else {
         None
@@ -270,8 +287,9 @@ fn show(state: &Path, id: &str, as_json: bool) -> miette::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn undo(state: &Path, id: &str, snapshot: &Path, as_json: bool) -> miette::Result<ExitCode> {
-    let mut store = open_store(state)?;
+fn undo(args: &ActionsArgs, id: &str, snapshot: Option<&Path>) -> miette::Result<ExitCode> {
+    let as_json = args.json;
+    let mut store = open_store(&args.state)?;
     let record = find(&store, id)?;
     // `failed` too: a failed verification leaves the change applied.
     if record.status != "applied" && record.status != "failed" {
@@ -282,9 +300,9 @@ fn undo(state: &Path, id: &str, snapshot: &Path, as_json: bool) -> miette::Resul
     }
     let plan: Plan = serde_json::from_str(&record.plan).into_diagnostic()?;
     let reverse: Undo = plan.undo;
-    let mut account = load_account(snapshot)?;
-    let calls = actions::undo(&reverse, &mut account).into_diagnostic()?;
-    account.save().into_diagnostic()?;
+    let mut account = open_account(snapshot, args)?;
+    let calls = actions::undo(&reverse, account.get_mut()).into_diagnostic()?;
+    account.save()?;
     let result = json!({"undone": calls});
     store
         .update_action(id, "undone", Some(&result.to_string()))

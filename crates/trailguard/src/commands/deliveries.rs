@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use miette::IntoDiagnostic;
 use respond::config::{Target, Validated};
-use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings};
+use respond::targets::{DeliveryOutcome, EmailSettings};
 use store::Store;
 use store::deliveries::{DeliveryRecord, DeliveryStatus};
 
+use crate::backends::Backends;
 use crate::commands::config::routing_config;
 use crate::config::LoadedConfig;
 use crate::state_store;
@@ -104,7 +105,8 @@ fn retry(args: &DeliveriesArgs, id: Option<i64>) -> miette::Result<ExitCode> {
     for record in &chosen {
         pairs.push((record, configured_target(&validated, record)?));
     }
-    let reports = Deliverer::new(email)
+    let reports = Backends::for_delivery(&config, &validated.rules)?
+        .deliverer(email)
         .retry_kept(&pairs, &mut store)
         .into_diagnostic()?;
     let mut text = String::new();

@@ -15,6 +15,7 @@ use respond::actions::{Clock, FixedClock, SystemClock};
 use serde_json::{Value, json};
 use store::Store;
 
+use crate::backends::Backends;
 use crate::commands::hunt::run_detectors;
 use crate::commands::respond::{Report, Run, build_router};
 use crate::config::LoadedConfig;
@@ -207,7 +208,7 @@ fn respond(
         config: &config,
         router: &router,
         apply: true,
-        snapshot: Some(account),
+        backends: Backends::snapshot(account),
         clock,
     };
     let mut store = Store::open(&dir.join("state.db")).into_diagnostic()?;

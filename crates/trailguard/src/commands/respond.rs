@@ -9,7 +9,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use miette::{Context, IntoDiagnostic};
-use respond::account::SnapshotAccount;
 use respond::actions::{
     self, ActionError, Clock, Execution, FindingView, Params, Plan, SystemClock,
 };
@@ -19,6 +18,7 @@ use respond::targets::{Deliverer, DeliveryOutcome, EmailSettings, Job};
 use serde_json::Value;
 use store::Store;
 
+use crate::backends::Backends;
 use crate::commands::config::routing_config;
 use crate::config::LoadedConfig;
 use crate::state_store;
@@ -62,7 +62,7 @@ pub(crate) fn run(args: &RespondArgs) -> miette::Result<ExitCode> {
         config: &config,
         router: &router,
         apply: args.apply,
-        snapshot: snapshot_dir(args.snapshot.as_deref(), &config),
+        backends: Backends::configured(args.snapshot.as_deref(), &config, router.rules())?,
         clock: &SystemClock,
     };
     let mut store = open_store(args.state.as_deref(), &config)?;
@@ -114,8 +114,8 @@ pub(crate) struct Run<'a> {
     pub(crate) router: &'a Router,
     /// Send notifications and execute enforce-mode actions.
     pub(crate) apply: bool,
-    /// The account snapshot actions run against.
-    pub(crate) snapshot: Option<PathBuf>,
+    /// The account actions run against, and the AWS client of `sns` and `lambda` targets.
+    pub(crate) backends: Backends,
     pub(crate) clock: &'a dyn Clock,
 }
 
@@ -266,11 +266,11 @@ impl Run<'_> {
     fn deliverer(&self) -> miette::Result<Deliverer> {
         let email = EmailSettings::from_table(self.config.raw.email.as_ref(), &self.config.dir)
             .into_diagnostic()?;
-        Ok(Deliverer::new(email))
+        Ok(self.backends.deliverer(email))
     }
 
     /// Plans one remediation and, when applying a `mode = "enforce"` target, executes it on
-    /// the account snapshot. `None` when it was refused or cannot run.
+    /// the account (a snapshot or live AWS). `None` when it was refused or cannot run.
     fn remediate(
         &self,
         finding: &Value,
@@ -278,13 +278,13 @@ impl Run<'_> {
         store: &mut Store,
         say: &mut dyn FnMut(&str),
     ) -> miette::Result<Option<(Plan, Option<Execution>)>> {
-        let Some(dir) = &self.snapshot else {
-            say(
-                "  no account to act on: give --snapshot DIR or `[aws] snapshot` (live AWS comes with the `aws` feature)\n",
-            );
-            return Ok(None);
+        let mut account = match self.backends.open_account() {
+            Ok(account) => account,
+            Err(reason) => {
+                say(&format!("  {reason}\n"));
+                return Ok(None);
+            }
         };
-        let mut account = SnapshotAccount::load(dir).into_diagnostic()?;
         let enforce = self.apply && remediation.mode == Mode::Enforce;
         let response = self.router.response();
         let params = Params {
@@ -299,7 +299,13 @@ impl Run<'_> {
                 .map(str::to_owned),
             ..Params::default()
         };
-        let plan = match actions::plan(remediation.action, finding, &params, &account, self.clock) {
+        let plan = match actions::plan(
+            remediation.action,
+            finding,
+            &params,
+            account.get(),
+            self.clock,
+        ) {
             Ok(plan) => plan,
             Err(ActionError::Refused { action, reason }) => {
                 let id = FindingView::of(finding).id();
@@ -316,9 +322,9 @@ impl Run<'_> {
         if !enforce {
             return Ok(Some((plan, None)));
         }
-        let result = actions::execute(&plan, &mut account);
+        let result = actions::execute(&plan, account.get_mut());
         actions::record_execution(store, &audit_id, &result).into_diagnostic()?;
-        account.save().into_diagnostic()?;
+        account.save()?;
         let execution = result.into_diagnostic()?;
         say(&indent(&execution.to_text()));
         Ok(Some((plan, Some(execution))))
@@ -332,14 +338,6 @@ fn delivery_line(target: &str, attempts: u32, outcome: &DeliveryOutcome) -> Stri
             "failed to deliver to `{target}` after {attempts} attempt(s): {error} (kept for `trailguard deliveries retry`).\n"
         ),
     }
-}
-
-/// `--snapshot`, else `[aws] snapshot` relative to the config file.
-pub(crate) fn snapshot_dir(flag: Option<&Path>, config: &LoadedConfig) -> Option<PathBuf> {
-    flag.map(Path::to_path_buf).or_else(|| {
-        let snapshot = config.raw.aws.as_ref()?.get("snapshot")?.as_str()?;
-        Some(config.resolve(Path::new(snapshot)))
-    })
 }
 
 /// `--state`, else `[store] url`, else `trailguard.db`.
