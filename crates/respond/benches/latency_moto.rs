@@ -6,7 +6,7 @@
 //! Printed, median and p99 over the 1,000 findings:
 //! - router → first API call issued (`GetRole`): what trailguard adds before AWS is asked;
 //! - the first call itself (moto's answer, loopback);
-//! - the whole dry-run plan (the blast-radius reads: 5 calls);
+//! - the whole dry-run plan (its reads: 8 calls for the workshop stack);
 //! - router → `PutRolePolicy` issued in enforce mode (plan, then the first write), without
 //!   the write's own time.
 //!
@@ -236,7 +236,7 @@ fn main() {
     report("baseline: one GetRole through the SDK", baseline);
     report("router → first API call issued", to_first);
     report("the first call itself (GetRole, moto)", first_took);
-    report("router → dry-run plan complete (5 reads)", whole_plan);
+    report("router → dry-run plan complete (its reads)", whole_plan);
     report(
         "router → PutRolePolicy issued (enforce: plan and its reads, then the write)",
         to_write,
