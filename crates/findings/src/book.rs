@@ -82,6 +82,11 @@ impl FindingBook {
         self.entries.values().map(|entry| &entry.finding)
     }
 
+    /// The finding with this id.
+    pub fn get(&self, id: &str) -> Option<&Finding> {
+        self.entries.get(id).map(|entry| &entry.finding)
+    }
+
     /// The findings created or updated since the book was made.
     pub fn touched(&self) -> impl Iterator<Item = &Finding> {
         self.entries

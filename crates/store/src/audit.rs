@@ -2,6 +2,7 @@
 //! included, with the finding it was about and how to undo it.
 
 use rusqlite::{OptionalExtension, Row, params};
+use serde_json::{Value, json};
 
 use crate::err::StoreError;
 use crate::sqlite::Store;
@@ -27,6 +28,28 @@ pub struct ActionRecord {
     pub undo: Option<String>,
     /// When it was recorded (milliseconds since the epoch).
     pub created_ms: i64,
+}
+
+impl ActionRecord {
+    /// The entry as JSON (what `actions list --json` and the HTTP API show), with `plan`,
+    /// `result` and `undo` parsed (kept as a string when not JSON, e.g. a refusal's reason).
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let parse = |text: &str| {
+            serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+        };
+        json!({
+            "id": self.id,
+            "findingId": self.finding_id,
+            "action": self.action,
+            "mode": self.mode,
+            "status": self.status,
+            "createdAt": findings::format_millis(self.created_ms),
+            "plan": parse(&self.plan),
+            "result": self.result.as_deref().map(parse),
+            "undo": self.undo.as_deref().map(parse),
+        })
+    }
 }
 
 const COLUMNS: &str = "id, finding_id, action, mode, status, plan, result, undo, created_ms";

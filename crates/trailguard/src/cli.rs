@@ -21,6 +21,18 @@ pub(crate) struct GlobalArgs {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+    /// Log lines as text, or as JSON objects (one per line) for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// How log lines are written on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `fields.message`…).
+    Json,
 }
 
 /// The subcommands.
@@ -50,4 +62,6 @@ pub(crate) enum Command {
     Actions(crate::commands::actions::ActionsArgs),
     /// List deliveries whose every attempt failed, and send them again.
     Deliveries(crate::commands::deliveries::DeliveriesArgs),
+    /// Live detection and response: HTTP ingest, watched directories, the API and console.
+    Serve(crate::commands::serve::ServeArgs),
 }

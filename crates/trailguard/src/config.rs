@@ -1,7 +1,7 @@
 //! `trailguard.toml`: the raw file model and its loading, with errors that name file and line.
 //!
-//! Sections that other subcommands act on (`[aws]`, `[serve]`, `[email]`) are accepted here as
-//! tables so one file serves every command; `hunt` reads `[store]` and `[detection]`; the
+//! Sections that other subcommands act on (`[aws]`, `[serve]`, `[email]`) are kept here as
+//! tables, read by those subcommands, so one file serves every command; `hunt` reads `[store]` and `[detection]`; the
 //! routing sections (`[response]`, `[[suppress]]`, `[[severity]]`, `[[rule]]`) use the
 //! `respond` crate's types.
 
@@ -13,10 +13,6 @@ use toml::Spanned;
 
 /// The whole configuration file.
 #[derive(Debug, Default, Deserialize)]
-#[expect(
-    dead_code,
-    reason = "[serve] is accepted so one file serves every command; nothing reads it yet"
-)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     #[serde(default)]

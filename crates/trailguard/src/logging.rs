@@ -2,7 +2,7 @@
 
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, LogFormat};
 
 /// Environment variable that overrides the log filter (tracing `EnvFilter` syntax).
 pub(crate) const LOG_ENV: &str = "TRAILGUARD_LOG";
@@ -17,11 +17,14 @@ pub(crate) fn init(global: &GlobalArgs) {
         (false, _) => "trace",
     };
     let filter = EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match global.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
 }
 
 /// Prints a fatal error on stderr as `error: …` with its causes.

@@ -418,3 +418,27 @@ fn findings_export_to_asff_and_ocsf() {
     assert_eq!(ocsf[0]["class_uid"], 2004);
     assert_eq!(ocsf[0]["finding_info"]["uid"], findings[0]["arn"]);
 }
+
+#[test]
+fn log_format_json_writes_one_json_object_per_log_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    fs_err::write(&bad, "{").unwrap();
+    let output = Command::cargo_bin("trailguard")
+        .unwrap()
+        .args(["--log-format", "json", "-q", "hunt", "--format", "json"])
+        .arg(&bad)
+        .env("TRAILGUARD_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let line: serde_json::Value = serde_json::from_str(stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(line["level"], "WARN");
+    assert_eq!(
+        line["fields"]["message"],
+        format!(
+            "{}: invalid json: unexpected end of data at byte 1",
+            bad.display()
+        )
+    );
+}

@@ -205,28 +205,12 @@ fn run_action(args: &RunArgs, global: &ActionsArgs) -> miette::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn record_json(record: &ActionRecord) -> Value {
-    let parse =
-        |text: &str| serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()));
-    json!({
-        "id": record.id,
-        "findingId": record.finding_id,
-        "action": record.action,
-        "mode": record.mode,
-        "status": record.status,
-        "createdAt": findings::format_millis(record.created_ms),
-        "plan": parse(&record.plan),
-        "result": record.result.as_deref().map(parse),
-        "undo": record.undo.as_deref().map(parse),
-    })
-}
-
 fn list(state: &Path, as_json: bool) -> miette::Result<ExitCode> {
     let store = open_store(state)?;
     let records = store.actions().into_diagnostic()?;
     let mut out = std::io::stdout().lock();
     if as_json {
-        let all: Vec<Value> = records.iter().map(record_json).collect();
+        let all: Vec<Value> = records.iter().map(ActionRecord::to_json).collect();
         serde_json::to_writer_pretty(&mut out, &all).into_diagnostic()?;
         writeln!(out).into_diagnostic()?;
         return Ok(ExitCode::SUCCESS);
@@ -259,7 +243,7 @@ fn show(state: &Path, id: &str, as_json: bool) -> miette::Result<ExitCode> {
     let record = find(&store, id)?;
     let mut out = std::io::stdout().lock();
     if as_json {
-        serde_json::to_writer_pretty(&mut out, &record_json(&record)).into_diagnostic()?;
+        serde_json::to_writer_pretty(&mut out, &record.to_json()).into_diagnostic()?;
         writeln!(out).into_diagnostic()?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -209,6 +209,7 @@ fn respond(
         router: &router,
         apply: true,
         backends: Backends::snapshot(account),
+        throttle: false,
         clock,
     };
     let mut store = Store::open(&dir.join("state.db")).into_diagnostic()?;

@@ -231,7 +231,7 @@ fn skip_processed(
     Ok((kept, stamps, skipped))
 }
 
-fn stamp_of(input: &Input) -> Option<InputStamp> {
+pub(crate) fn stamp_of(input: &Input) -> Option<InputStamp> {
     let Input::File(path) = input else {
         return None;
     };

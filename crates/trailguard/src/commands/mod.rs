@@ -12,6 +12,7 @@ pub(crate) mod iam;
 pub(crate) mod pattern;
 pub(crate) mod respond;
 pub(crate) mod rules;
+pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod verify;
 
@@ -32,5 +33,6 @@ pub(crate) fn run(command: Command, global: &GlobalArgs) -> miette::Result<ExitC
         Command::Rules(args) => rules::run(&args),
         Command::Actions(args) => actions::run(&args),
         Command::Deliveries(args) => deliveries::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

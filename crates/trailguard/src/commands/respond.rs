@@ -63,6 +63,7 @@ pub(crate) fn run(args: &RespondArgs) -> miette::Result<ExitCode> {
         router: &router,
         apply: args.apply,
         backends: Backends::configured(args.snapshot.as_deref(), &config, router.rules())?,
+        throttle: false,
         clock: &SystemClock,
     };
     let mut store = open_store(args.state.as_deref(), &config)?;
@@ -116,6 +117,9 @@ pub(crate) struct Run<'a> {
     pub(crate) apply: bool,
     /// The account actions run against, and the AWS client of `sns` and `lambda` targets.
     pub(crate) backends: Backends,
+    /// Route updates of a finding at most once per `update_interval` (the store keeps when
+    /// each finding was last routed); a one-shot run is never throttled.
+    pub(crate) throttle: bool,
     pub(crate) clock: &'a dyn Clock,
 }
 
@@ -130,6 +134,18 @@ pub(crate) struct Report {
     pub(crate) inputs: Vec<(String, String, String)>,
     /// Remediation plans, with their execution when applied.
     pub(crate) remediations: Vec<(Plan, Option<Execution>)>,
+    /// Deliveries that succeeded, and that failed (kept in `deliveries`).
+    pub(crate) delivered: u64,
+    pub(crate) undelivered: u64,
+}
+
+impl Report {
+    fn count(&mut self, outcome: &DeliveryOutcome) {
+        match outcome {
+            DeliveryOutcome::Delivered => self.delivered += 1,
+            DeliveryOutcome::Failed(_) => self.undelivered += 1,
+        }
+    }
 }
 
 impl Run<'_> {
@@ -141,11 +157,13 @@ impl Run<'_> {
         say: &mut dyn FnMut(&str),
     ) -> miette::Result<Report> {
         let mut report = Report::default();
-        // A one-shot run is never throttled: the routing log starts empty.
-        let outcome = self
-            .router
-            .route(finding, &mut HashMap::<String, i64>::new())
-            .into_diagnostic()?;
+        let outcome = if self.throttle {
+            self.router.route(finding, store)
+        } else {
+            self.router
+                .route(finding, &mut HashMap::<String, i64>::new())
+        }
+        .into_diagnostic()?;
         let routed = match outcome {
             Outcome::Routed(routed) => routed,
             Outcome::Suppressed(suppressed) => {
@@ -190,39 +208,47 @@ impl Run<'_> {
             }
         }
         if self.apply {
-            report.failed |= !self.notify(&routed.dispatches, &routed.finding_id, store, say)?;
+            self.notify(
+                &routed.dispatches,
+                &routed.finding_id,
+                store,
+                &mut report,
+                say,
+            )?;
             let revoked = report.remediations.iter().any(|(plan, execution)| {
                 plan.action == "revoke-role-sessions" && execution.is_some()
             });
             if revoked {
-                report.failed |= !self.remediated(finding, &routed.dispatches, say)?;
+                self.remediated(finding, &routed.dispatches, &mut report, say)?;
             }
+            report.failed |= report.undelivered > 0;
         }
         Ok(report)
     }
 
-    /// Delivers the notification targets; false when one failed (it is kept in `deliveries`).
+    /// Delivers the notification targets, counting them in `report` (a failed one is kept
+    /// in `deliveries`).
     fn notify(
         &self,
         dispatches: &[Dispatch<'_>],
         finding_id: &str,
         store: &mut Store,
+        report: &mut Report,
         say: &mut dyn FnMut(&str),
-    ) -> miette::Result<bool> {
-        let reports = self
+    ) -> miette::Result<()> {
+        let deliveries = self
             .deliverer()?
             .deliver_dispatches(dispatches, Some(finding_id), store)
             .into_diagnostic()?;
-        let mut all_delivered = true;
-        for report in reports {
-            all_delivered &= matches!(report.outcome, DeliveryOutcome::Delivered);
+        for delivery in deliveries {
+            report.count(&delivery.outcome);
             say(&delivery_line(
-                &report.target_id,
-                report.attempts,
-                &report.outcome,
+                &delivery.target_id,
+                delivery.attempts,
+                &delivery.outcome,
             ));
         }
-        Ok(all_delivered)
+        Ok(())
     }
 
     /// The workshop Lambda's second message, sent to the rule's notification targets after
@@ -231,8 +257,9 @@ impl Run<'_> {
         &self,
         finding: &Value,
         dispatches: &[Dispatch<'_>],
+        report: &mut Report,
         say: &mut dyn FnMut(&str),
-    ) -> miette::Result<bool> {
+    ) -> miette::Result<()> {
         let view = FindingView::of(finding);
         let detail = finding.get("detail").unwrap_or(finding);
         let role = detail
@@ -244,23 +271,22 @@ impl Run<'_> {
             view.id().unwrap_or_default()
         );
         let deliverer = self.deliverer()?;
-        let mut all_delivered = true;
         for dispatch in dispatches {
             if matches!(dispatch.target.kind, TargetKind::Remediate(_)) {
                 continue;
             }
-            let report = deliverer.deliver(&Job {
+            let delivery = deliverer.deliver(&Job {
                 rule: dispatch.rule,
                 target: dispatch.target,
                 input: &text,
             });
-            all_delivered &= matches!(report.outcome, DeliveryOutcome::Delivered);
+            report.count(&delivery.outcome);
             say(&format!(
                 "Remediation notice: {}",
-                delivery_line(&report.target_id, report.attempts, &report.outcome)
+                delivery_line(&delivery.target_id, delivery.attempts, &delivery.outcome)
             ));
         }
-        Ok(all_delivered)
+        Ok(())
     }
 
     fn deliverer(&self) -> miette::Result<Deliverer> {

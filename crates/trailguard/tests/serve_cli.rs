@@ -1,0 +1,338 @@
+//! `trailguard serve` as a real process: the workshop's CloudTrail events over HTTP (as an
+//! EventBridge API destination sends them) and from a watched directory give the workshop's
+//! one finding, its notifications and its remediation; bad requests get 4xx; SIGTERM drains
+//! the reorder window before the process exits 0.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TOKEN: &str = "serve-test-token";
+const ROLE: &str = "GuardDuty-Example-EC2-Compromised";
+const WORKSHOP_FINDING: &str = "8a71215852e2ac88bd0e2aa76cf053fb";
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("trailguard")
+}
+
+/// A directory with the workshop's CloudTrail files (`sim/`), a copy of the demo account
+/// (`account/`) and a config whose rule notifies into `notes.jsonl` and revokes (enforce).
+fn setup(serve_section: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(bin())
+        .args(["simulate", "workshop", "--out"])
+        .arg(dir.path().join("sim"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let account = dir.path().join("account");
+    fs_err::create_dir_all(&account).unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo-account");
+    for file in ["gaad.json", "describe-instances.json"] {
+        fs_err::copy(demo.join(file), account.join(file)).unwrap();
+    }
+    let config = format!(
+        r#"
+[store]
+url = "sqlite://state.db"
+
+[aws]
+snapshot = "account"
+
+[serve]
+{serve_section}
+
+[[rule]]
+name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
+pattern = '{{"source":["aws.guardduty"],"detail":{{"type":[{{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}}]}}}}'
+  [[rule.target]]
+  id = "notes"
+  type = "file"
+  path = "notes.jsonl"
+  input_transformer = {{ input_paths_map = {{ gdid = "$.detail.id", userName = "$.detail.resource.accessKeyDetails.userName" }}, input_template = '"GuardDuty Finding | ID:<gdid>: An EC2 instance IAM credentials (Role: <userName>) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty"' }}
+  [[rule.target]]
+  id = "revoke"
+  type = "remediate"
+  action = "revoke-role-sessions"
+  mode = "enforce"
+"#
+    );
+    fs_err::write(dir.path().join("trailguard.toml"), config).unwrap();
+    dir
+}
+
+/// The workshop's records as "AWS API Call via CloudTrail" EventBridge events.
+fn workshop_events(dir: &Path) -> Vec<Value> {
+    let inputs = cloudtrail::discover(&[dir.join("sim")]).unwrap();
+    let mut events = Vec::new();
+    for input in &inputs {
+        let file: Value = serde_json::from_slice(&cloudtrail::read_input(input).unwrap()).unwrap();
+        for record in file["Records"].as_array().unwrap() {
+            let source = record["eventSource"].as_str().unwrap();
+            events.push(json!({
+                "version": "0", "id": record["eventID"], "detail-type": "AWS API Call via CloudTrail",
+                "source": format!("aws.{}", source.split('.').next().unwrap()),
+                "account": record["recipientAccountId"], "time": record["eventTime"],
+                "region": record["awsRegion"], "resources": [], "detail": record,
+            }));
+        }
+    }
+    events
+}
+
+/// A running `trailguard serve`, stopped (SIGTERM) when dropped if still running.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Self {
+        let mut child = Command::new(bin())
+            .current_dir(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("TRAILGUARD_API_TOKEN", TOKEN)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_owned();
+        Self { child, url }
+    }
+
+    fn post(&self, body: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = ureq::post(format!("{}/v1/events", self.url))
+            .header("Content-Type", "application/json")
+            .config()
+            .http_status_as_error(false)
+            .build();
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let response = request.send(body).unwrap();
+        let status = response.status().as_u16();
+        let text = response.into_body().read_to_string().unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    fn get(&self, path: &str) -> String {
+        ureq::get(format!("{}{path}", self.url))
+            .call()
+            .unwrap()
+            .into_body()
+            .read_to_string()
+            .unwrap()
+    }
+
+    /// The active findings, polled until `done` holds (10 s at most).
+    fn findings_when(&self, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let findings: Vec<Value> = serde_json::from_str(&self.get("/v1/findings")).unwrap();
+            if done(&findings) || Instant::now() > deadline {
+                return findings;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// SIGTERM, then the exit code (10 s at most).
+    fn terminate(mut self) -> i32 {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no metric {name}"))
+        .parse()
+        .unwrap()
+}
+
+fn workshop_notes() -> String {
+    format!(
+        "\"GuardDuty Finding | ID:{WORKSHOP_FINDING}: An EC2 instance IAM credentials (Role: {ROLE}) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty\"\n\
+         \"GuardDuty Remediation | ID:{WORKSHOP_FINDING}: GuardDuty discovered EC2 IAM credentials (Role: {ROLE}) being used outside of the EC2 service.  All sessions have been revoked.  Please follow up with any additional remediation actions.\"\n"
+    )
+}
+
+fn revoked(dir: &Path) -> bool {
+    fs_err::read_to_string(dir.join("account/gaad.json"))
+        .unwrap()
+        .contains("RevokeOldSessions")
+}
+
+#[test]
+fn http_ingest_of_the_workshop_raises_one_finding_notifies_once_and_revokes() {
+    let dir = setup("reorder_window = \"200ms\"");
+    let server = Server::start(dir.path());
+    let events = workshop_events(dir.path());
+    assert_eq!(events.len(), 1497);
+    for batch in events.chunks(250) {
+        let (status, body) = server.post(&Value::Array(batch.to_vec()).to_string(), Some(TOKEN));
+        assert_eq!((status, &body), (202, &json!({"accepted": batch.len()})));
+    }
+    let findings = server.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding["id"], WORKSHOP_FINDING);
+    assert_eq!(
+        finding["type"],
+        "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS"
+    );
+    assert_eq!(finding["severity"], 8);
+    assert_eq!(finding["resource"]["accessKeyDetails"]["userName"], ROLE);
+
+    let metrics = server.get("/metrics");
+    assert_eq!(metric(&metrics, "trailguard_events_received_total"), 1497.0);
+    assert_eq!(
+        metric(&metrics, "trailguard_records_processed_total"),
+        1497.0
+    );
+    assert_eq!(metric(&metrics, "trailguard_findings_raised_total"), 1.0);
+    assert_eq!(metric(&metrics, "trailguard_findings_updated_total"), 12.0);
+    assert_eq!(server.terminate(), 0);
+    // Routed once (updates within update_interval are not routed again): the finding's
+    // notice, then the remediation notice.
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+        workshop_notes()
+    );
+    assert!(revoked(dir.path()));
+}
+
+#[test]
+fn sigterm_drains_the_reorder_window_before_exiting() {
+    let dir = setup("reorder_window = \"1h\"");
+    let server = Server::start(dir.path());
+    let events = workshop_events(dir.path());
+    for batch in events.chunks(250) {
+        let (status, _) = server.post(&Value::Array(batch.to_vec()).to_string(), Some(TOKEN));
+        assert_eq!(status, 202);
+    }
+    assert!(
+        server.findings_when(|_| false).is_empty(),
+        "nothing is detected before the window closes"
+    );
+    assert_eq!(server.terminate(), 0);
+    let listed = Command::new(bin())
+        .current_dir(dir.path())
+        .args([
+            "findings", "list", "--state", "state.db", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let stored: Vec<Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["service"]["count"], 13);
+    assert!(
+        revoked(dir.path()),
+        "the responder finished before the exit"
+    );
+}
+
+#[test]
+fn a_watched_directory_is_read_once_even_across_restarts() {
+    let dir = setup("watch = [\"drop\"]\npoll_interval = \"100ms\"\nreorder_window = \"100ms\"");
+    fs_err::create_dir_all(dir.path().join("drop")).unwrap();
+    let server = Server::start(dir.path());
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(dir.path().join("sim"))
+        .arg(dir.path().join("drop/sim"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let findings = server.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+    assert_eq!(findings.len(), 1);
+    assert_eq!(server.terminate(), 0);
+
+    let again = Server::start(dir.path());
+    std::thread::sleep(Duration::from_millis(1_500));
+    let metrics = again.get("/metrics");
+    assert_eq!(metric(&metrics, "trailguard_records_processed_total"), 0.0);
+    let findings = again.findings_when(|_| true);
+    assert_eq!(
+        findings[0]["service"]["count"], 13,
+        "no event counted twice"
+    );
+    assert_eq!(again.terminate(), 0);
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+        workshop_notes()
+    );
+}
+
+#[test]
+fn bad_requests_get_the_right_4xx_and_the_server_keeps_serving() {
+    let dir = setup("max_body_bytes = 4096");
+    let server = Server::start(dir.path());
+    let event = workshop_events(dir.path()).swap_remove(0).to_string();
+    let cases: Vec<(String, Option<&str>, u16)> = vec![
+        (event.clone(), None, 401),
+        (event.clone(), Some("wrong"), 401),
+        ("{\"detail-type\": ".to_owned(), Some(TOKEN), 400),
+        ("[1, 2]".to_owned(), Some(TOKEN), 400),
+        (
+            r#"{"detail-type":"Scheduled Event","source":"aws.events","detail":{}}"#.to_owned(),
+            Some(TOKEN),
+            422,
+        ),
+        (
+            format!("[{}]", vec![event.as_str(); 20].join(",")),
+            Some(TOKEN),
+            413,
+        ),
+    ];
+    for (body, token, expected) in cases {
+        let (status, answer) = server.post(&body, token);
+        assert_eq!(status, expected, "{body:.80} → {answer}");
+        assert!(answer["error"].is_string(), "{answer}");
+    }
+    assert_eq!(server.get("/healthz").trim(), "ok");
+    let (status, _) = server.post(&event, Some(TOKEN));
+    assert_eq!(status, 202);
+    assert_eq!(server.terminate(), 0);
+}
