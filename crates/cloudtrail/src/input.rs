@@ -127,16 +127,23 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
         path: input_path(input),
         source,
     })?;
+    decompress(raw).map_err(|source| ReadError::Gzip {
+        path: input_path(input),
+        source,
+    })
+}
+
+/// The content of `raw`: decompressed when it starts with the gzip magic number (every
+/// member), else `raw` itself.
+///
+/// # Errors
+/// If it starts like gzip but does not decompress.
+pub fn decompress(raw: Vec<u8>) -> Result<Vec<u8>, GzipError> {
     if !gzip::is_gzip(&raw) {
         return Ok(raw);
     }
     let mut out = OutBuf::default();
-    let len = gzip::gunzip(&mut Decompressor::new(), &raw, &mut out).map_err(|source| {
-        ReadError::Gzip {
-            path: input_path(input),
-            source,
-        }
-    })?;
+    let len = gzip::gunzip(&mut Decompressor::new(), &raw, &mut out)?;
     Ok(out.into_vec(len))
 }
 

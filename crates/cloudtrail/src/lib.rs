@@ -6,6 +6,8 @@
 //! - [`decode`]: [`decode_buffer`] for one buffer in any supported layout, with an optional
 //!   byte-level [`Prefilter`]; every bad input becomes a [`Problem`] with its [`Location`].
 //! - [`decode_inputs`]: many inputs in parallel on rayon.
+//! - [`s3queue`]: CloudTrail's delivery path as a live source — S3 notifications in an SQS
+//!   queue (the client behind the `aws` feature).
 
 mod borrowed;
 pub mod decode;
@@ -17,6 +19,7 @@ mod layout;
 mod parallel;
 pub mod prefilter;
 pub mod record;
+pub mod s3queue;
 mod scan;
 mod time;
 
@@ -25,7 +28,7 @@ pub use decode::{
     decode_buffer,
 };
 pub use gzip::GzipError;
-pub use input::{Input, ReadError, discover, read_input};
+pub use input::{Input, ReadError, decompress, discover, read_input};
 pub use parallel::{Decoded, decode_inputs};
 pub use prefilter::Prefilter;
 pub use record::{

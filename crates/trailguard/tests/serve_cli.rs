@@ -25,8 +25,9 @@ fn bin() -> PathBuf {
 }
 
 /// A directory with the workshop's CloudTrail files (`sim/`), a copy of the demo account
-/// (`account/`) and a config whose rule notifies into `notes.jsonl` and revokes (enforce).
-fn setup(serve_section: &str) -> tempfile::TempDir {
+/// (`account/`, where remediations act) and a config whose rule notifies into `notes.jsonl`
+/// and revokes (enforce); `aws_section` adds to `[aws]`.
+fn setup(serve_section: &str, aws_section: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new(bin())
         .args(["simulate", "workshop", "--out"])
@@ -49,6 +50,7 @@ url = "sqlite://state.db"
 
 [aws]
 snapshot = "account"
+{aws_section}
 
 [serve]
 {serve_section}
@@ -103,6 +105,12 @@ impl Server {
             .current_dir(dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("TRAILGUARD_API_TOKEN", TOKEN)
+            // moto's fake credentials: nothing a test starts can reach a real account.
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -206,7 +214,7 @@ fn revoked(dir: &Path) -> bool {
 
 #[test]
 fn http_ingest_of_the_workshop_raises_one_finding_notifies_once_and_revokes() {
-    let dir = setup("reorder_window = \"200ms\"");
+    let dir = setup("reorder_window = \"200ms\"", "");
     let server = Server::start(dir.path());
     let events = workshop_events(dir.path());
     assert_eq!(events.len(), 1497);
@@ -245,7 +253,7 @@ fn http_ingest_of_the_workshop_raises_one_finding_notifies_once_and_revokes() {
 
 #[test]
 fn sigterm_drains_the_reorder_window_before_exiting() {
-    let dir = setup("reorder_window = \"1h\"");
+    let dir = setup("reorder_window = \"1h\"", "");
     let server = Server::start(dir.path());
     let events = workshop_events(dir.path());
     for batch in events.chunks(250) {
@@ -275,7 +283,10 @@ fn sigterm_drains_the_reorder_window_before_exiting() {
 
 #[test]
 fn a_watched_directory_is_read_once_even_across_restarts() {
-    let dir = setup("watch = [\"drop\"]\npoll_interval = \"100ms\"\nreorder_window = \"100ms\"");
+    let dir = setup(
+        "watch = [\"drop\"]\npoll_interval = \"100ms\"\nreorder_window = \"100ms\"",
+        "",
+    );
     fs_err::create_dir_all(dir.path().join("drop")).unwrap();
     let server = Server::start(dir.path());
     let status = Command::new("cp")
@@ -307,7 +318,7 @@ fn a_watched_directory_is_read_once_even_across_restarts() {
 
 #[test]
 fn bad_requests_get_the_right_4xx_and_the_server_keeps_serving() {
-    let dir = setup("max_body_bytes = 4096");
+    let dir = setup("max_body_bytes = 4096", "");
     let server = Server::start(dir.path());
     let event = workshop_events(dir.path()).swap_remove(0).to_string();
     let cases: Vec<(String, Option<&str>, u16)> = vec![
@@ -335,4 +346,216 @@ fn bad_requests_get_the_right_4xx_and_the_server_keeps_serving() {
     let (status, _) = server.post(&event, Some(TOKEN));
     assert_eq!(status, 202);
     assert_eq!(server.terminate(), 0);
+}
+
+#[cfg(feature = "aws")]
+#[path = "../../respond/tests/support/moto.rs"]
+mod moto;
+
+/// The SQS/S3 source against moto (`scripts/test.sh` starts it), in builds with `aws`.
+#[cfg(feature = "aws")]
+mod sqs {
+    use super::moto::{self, Moto, tag, unique};
+    use super::*;
+
+    /// A bucket holding the workshop's files and a queue (2 s visibility timeout) with one S3
+    /// notification per file (every other one wrapped in SNS, as an S3 → SNS → SQS fan-out
+    /// delivers it): `(queue URL, the notification bodies)`.
+    fn deliver(moto: &Moto, dir: &Path) -> (String, Vec<String>) {
+        let bucket = unique("trail").to_lowercase();
+        moto.put_bucket(&bucket);
+        let queue = unique("trail-notices");
+        let created = moto.call(
+            "sqs",
+            "CreateQueue",
+            &[
+                ("QueueName", &queue),
+                ("Attribute.1.Name", "VisibilityTimeout"),
+                ("Attribute.1.Value", "2"),
+            ],
+        );
+        let queue_url = tag(&created, "QueueUrl").unwrap().to_owned();
+        let sim = dir.join("sim");
+        let mut bodies = Vec::new();
+        for (i, input) in cloudtrail::discover(std::slice::from_ref(&sim))
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let cloudtrail::Input::File(path) = input else {
+                panic!("stdin")
+            };
+            let key = path
+                .strip_prefix(&sim)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let bytes = fs_err::read(path).unwrap();
+            moto.put_object(&bucket, &key, &bytes);
+            let notice = json!({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": bucket},
+                "object": {"key": key, "size": bytes.len()}}}]})
+            .to_string();
+            let body = if i % 2 == 0 {
+                notice
+            } else {
+                json!({"Type": "Notification", "Message": notice}).to_string()
+            };
+            moto.call(
+                "sqs",
+                "SendMessage",
+                &[("QueueUrl", &queue_url), ("MessageBody", &body)],
+            );
+            bodies.push(body);
+        }
+        (queue_url, bodies)
+    }
+
+    /// Messages in the queue: waiting, and received but not deleted (in flight).
+    fn counts(moto: &Moto, queue_url: &str) -> (u64, u64) {
+        let attributes = moto.call(
+            "sqs",
+            "GetQueueAttributes",
+            &[
+                ("QueueUrl", queue_url),
+                ("AttributeName.1", "ApproximateNumberOfMessages"),
+                ("AttributeName.2", "ApproximateNumberOfMessagesNotVisible"),
+            ],
+        );
+        let count = |name: &str| {
+            attributes
+                .split("<Attribute>")
+                .find(|a| a.contains(&format!("<Name>{name}</Name>")))
+                .and_then(|a| tag(a, "Value"))
+                .map_or(0, |v| v.parse::<u64>().unwrap())
+        };
+        (
+            count("ApproximateNumberOfMessages"),
+            count("ApproximateNumberOfMessagesNotVisible"),
+        )
+    }
+
+    fn waiting(moto: &Moto, queue_url: &str) -> u64 {
+        let (visible, in_flight) = counts(moto, queue_url);
+        visible + in_flight
+    }
+
+    fn config(moto: &Moto, queue_url: &str, window: &str) -> (String, String) {
+        (
+            format!("sqs_queue_url = \"{queue_url}\"\nreorder_window = \"{window}\""),
+            format!(
+                "region = \"{}\"\nendpoint_url = \"{}\"\nmax_attempts = 1",
+                moto::REGION,
+                moto.endpoint
+            ),
+        )
+    }
+
+    fn applied_actions(dir: &Path) -> usize {
+        let listed = Command::new(bin())
+            .current_dir(dir)
+            .args(["actions", "list", "--state", "state.db", "--json"])
+            .output()
+            .unwrap();
+        let entries: Vec<Value> = serde_json::from_slice(&listed.stdout).unwrap();
+        entries.iter().filter(|e| e["status"] == "applied").count()
+    }
+
+    #[test]
+    fn s3_notifications_in_sqs_raise_the_finding_once_and_are_deleted_after_the_commit() {
+        let Some(moto) = Moto::from_env() else {
+            return;
+        };
+        let scratch = setup("", "");
+        let (queue_url, bodies) = deliver(&moto, scratch.path());
+        let (serve, aws) = config(&moto, &queue_url, "200ms");
+        let dir = setup(&serve, &aws);
+        let server = Server::start(dir.path());
+        let findings =
+            server.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while waiting(&moto, &queue_url) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(waiting(&moto, &queue_url), 0, "every message deleted");
+
+        // The same notification again (SQS delivers at least once): nothing changes.
+        moto.call(
+            "sqs",
+            "SendMessage",
+            &[("QueueUrl", &queue_url), ("MessageBody", &bodies[7])],
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while waiting(&moto, &queue_url) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(waiting(&moto, &queue_url), 0);
+        let metrics = server.get("/metrics");
+        assert_eq!(
+            metric(&metrics, "trailguard_records_processed_total"),
+            1497.0
+        );
+        let findings = server.findings_when(|_| true);
+        assert_eq!(findings[0]["service"]["count"], 13);
+        assert_eq!(server.terminate(), 0);
+        assert_eq!(
+            fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+            workshop_notes()
+        );
+        assert_eq!(applied_actions(dir.path()), 1);
+    }
+
+    #[test]
+    fn a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing_when_restarted() {
+        let Some(moto) = Moto::from_env() else {
+            return;
+        };
+        let scratch = setup("", "");
+        let (queue_url, _) = deliver(&moto, scratch.path());
+        // An hour-long window: the batch is received, then held uncommitted.
+        let (serve, aws) = config(&moto, &queue_url, "1h");
+        let dir = setup(&serve, &aws);
+        let mut server = Server::start(dir.path());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while counts(&moto, &queue_url).1 == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            counts(&moto, &queue_url).1 > 0,
+            "the worker received messages"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+        server.child.kill().unwrap(); // SIGKILL, mid-batch
+        server.child.wait().unwrap();
+        drop(server);
+        assert!(waiting(&moto, &queue_url) > 0, "nothing was deleted");
+
+        // Restarted with a short window: the messages come back after their visibility
+        // timeout and are processed once.
+        let config = fs_err::read_to_string(dir.path().join("trailguard.toml")).unwrap();
+        fs_err::write(
+            dir.path().join("trailguard.toml"),
+            config.replace("reorder_window = \"1h\"", "reorder_window = \"200ms\""),
+        )
+        .unwrap();
+        let server = Server::start(dir.path());
+        let findings =
+            server.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0]["service"]["count"], 13);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while waiting(&moto, &queue_url) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(waiting(&moto, &queue_url), 0);
+        assert_eq!(server.terminate(), 0);
+        assert_eq!(
+            fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+            workshop_notes(),
+            "notified once"
+        );
+        assert_eq!(applied_actions(dir.path()), 1, "remediated once");
+    }
 }

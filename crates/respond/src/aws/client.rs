@@ -28,6 +28,7 @@ pub struct Aws {
 #[derive(Debug)]
 struct Clients {
     runtime: tokio::runtime::Runtime,
+    config: aws_config::SdkConfig,
     region: String,
     iam: aws_sdk_iam::Client,
     ec2: aws_sdk_ec2::Client,
@@ -74,9 +75,16 @@ impl Aws {
                 sns: aws_sdk_sns::Client::new(&config),
                 lambda: aws_sdk_lambda::Client::new(&config),
                 region,
+                config,
                 runtime,
             }),
         })
+    }
+
+    /// The loaded SDK configuration, for other clients (the S3/SQS source of `serve`).
+    #[must_use]
+    pub fn sdk_config(&self) -> &aws_config::SdkConfig {
+        &self.inner.config
     }
 
     /// The region calls go to.

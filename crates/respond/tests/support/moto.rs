@@ -82,6 +82,33 @@ impl Moto {
         body
     }
 
+    /// S3 `CreateBucket` (path-style, unsigned payload).
+    pub fn put_bucket(&self, bucket: &str) {
+        self.s3_put(bucket, b"");
+    }
+
+    /// S3 `PutObject`.
+    pub fn put_object(&self, bucket: &str, key: &str, bytes: &[u8]) {
+        self.s3_put(&format!("{bucket}/{key}"), bytes);
+    }
+
+    fn s3_put(&self, path: &str, bytes: &[u8]) {
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/s3/aws4_request, SignedHeaders=host, Signature=00"
+        );
+        let response = ureq::put(format!("{}/{path}", self.endpoint))
+            .header("Authorization", &auth)
+            .header("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
+            .header("Content-Type", "application/octet-stream")
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .send(bytes)
+            .unwrap();
+        let status = response.status();
+        assert!(status.is_success(), "PUT {path} → {status}");
+    }
+
     /// Creates SNS topic `topic` and an SQS queue subscribed to it: `(topic ARN, queue URL)`.
     pub fn topic_with_queue(&self, topic: &str) -> (String, String) {
         let created = self.call("sns", "CreateTopic", &[("Name", topic)]);

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! POST /v1/events ─┐                       ┌─ reorder window ─ detectors ─ commit ─┐
-//! watched dirs ────┴─ bounded Queue ───────┤   (pipeline thread)                    ├─ responder thread:
+//! watched dirs ────┤                       │   (pipeline thread; then SQS deletes)  │
+//! SQS ← S3 notices ┴─ bounded Queue ───────┤                                        ├─ responder thread:
 //!                    (full → HTTP 503)     └─ GuardDuty findings ───────────────────┘  rules, targets, actions
 //! GET /v1/…, console ← the store (its own connection)
 //! ```
@@ -15,6 +16,8 @@ mod pipeline;
 mod queue;
 mod responder;
 mod settings;
+#[cfg(feature = "aws")]
+mod sqs;
 mod watch;
 
 use std::io::Write;
@@ -101,6 +104,17 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
     };
     let watch_store = open()?;
     let respond_store = open()?;
+    #[cfg(feature = "aws")]
+    let sqs_source = match sqs::connect(&config, &serve)? {
+        Some(source) => Some((source, open()?)),
+        None => None,
+    };
+    #[cfg(not(feature = "aws"))]
+    if serve.sqs_queue_url.is_some() {
+        return Err(miette::miette!(
+            "[serve] sqs_queue_url needs trailguard built with the `aws` feature (`cargo build --release --features aws`)"
+        ));
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -137,6 +151,10 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
                 watch::watch(&watched, poll_interval, &watch_store, queue_ref, stop_ref);
             })
         });
+        #[cfg(feature = "aws")]
+        let polling = sqs_source.map(|(source, store)| {
+            scope.spawn(move || sqs::poll(&source, &store, queue_ref, stop_ref))
+        });
         let served = runtime.block_on(async {
             axum::serve(listener, console::app(state))
                 .with_graceful_shutdown(shutdown_signal())
@@ -146,6 +164,10 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
         stop.store(true, Ordering::Relaxed);
         if let Some(watching) = watching {
             let _ = watching.join();
+        }
+        #[cfg(feature = "aws")]
+        if let Some(polling) = polling {
+            let _ = polling.join();
         }
         queue.close();
         let detected = detecting

@@ -4,7 +4,6 @@
 //! came from in one transaction — before they are handed to the responder.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::Sender;
@@ -18,7 +17,7 @@ use miette::{Context, IntoDiagnostic};
 use serde_json::Value;
 use store::{FindingFilter, InputStamp, Store};
 
-use super::queue::{Queue, Work};
+use super::queue::{Ack, FileWork, Queue, Work};
 
 /// How long the pipeline sleeps when nothing is waiting.
 const IDLE: Duration = Duration::from_millis(250);
@@ -41,7 +40,9 @@ pub(crate) struct Pipeline {
 #[derive(Default)]
 struct Pending {
     events: Vec<String>,
-    files: Vec<(PathBuf, Vec<u8>, InputStamp)>,
+    files: Vec<FileWork>,
+    /// Run after the commit.
+    acks: Vec<Ack>,
     oldest: Option<Instant>,
 }
 
@@ -91,8 +92,9 @@ impl Pipeline {
                     }
                     self.pending.add_events(events, queued);
                 }
-                Some((Work::File { path, bytes, stamp }, queued)) => {
-                    self.pending.files.push((path, bytes, stamp));
+                Some((Work::Files { files, ack }, queued)) => {
+                    self.pending.files.extend(files);
+                    self.pending.acks.extend(ack);
                     self.pending.started(queued);
                 }
                 None if queue.is_finished() => break,
@@ -120,8 +122,10 @@ impl Pipeline {
 
     /// Detects over everything in the window and commits the result.
     fn flush(&mut self) -> miette::Result<()> {
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
+        self.drop_processed(&mut pending.files)?;
         if pending.events.is_empty() && pending.files.is_empty() {
+            pending.acks.into_iter().for_each(|ack| ack());
             return Ok(());
         }
         let mut observations = Vec::new();
@@ -145,8 +149,8 @@ impl Pipeline {
             let batch = format!("[{}]", pending.events.join(","));
             decode("http ingest", batch.as_bytes());
         }
-        for (path, bytes, _) in &pending.files {
-            decode(&path.display().to_string(), bytes);
+        for file in &pending.files {
+            decode(&file.source, &file.bytes);
         }
         for problem in &stats.problems {
             tracing::warn!("{}: {}", problem.location, problem.error);
@@ -163,15 +167,14 @@ impl Pipeline {
             touched.insert(id);
         }
         let findings: Vec<&Finding> = touched.iter().filter_map(|id| self.book.get(id)).collect();
-        let stamps: Vec<InputStamp> = pending
-            .files
-            .iter()
-            .map(|(_, _, stamp)| stamp.clone())
-            .collect();
+        let stamps: Vec<InputStamp> = pending.files.iter().map(|f| f.stamp.clone()).collect();
         self.store
             .commit_run(&self.state.entries(), findings.iter().copied(), &stamps)
             .into_diagnostic()
             .wrap_err("cannot commit the detection results")?;
+        for ack in pending.acks {
+            ack();
+        }
 
         let m = &self.metrics;
         m.records_processed
@@ -190,6 +193,27 @@ impl Pipeline {
                 Err(e) => tracing::error!("finding {} cannot be written: {e}", finding.id),
             }
         }
+        Ok(())
+    }
+}
+
+impl Pipeline {
+    /// Removes files already committed, or twice in the window: a source that delivers at
+    /// least once (SQS) may hand over the same file again before or after its commit.
+    fn drop_processed(&self, files: &mut Vec<FileWork>) -> miette::Result<()> {
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::with_capacity(files.len());
+        for file in files.drain(..) {
+            let key = (
+                file.stamp.path.clone(),
+                file.stamp.size,
+                file.stamp.modified_ms,
+            );
+            if seen.insert(key) && !self.store.is_processed(&file.stamp).into_diagnostic()? {
+                kept.push(file);
+            }
+        }
+        *files = kept;
         Ok(())
     }
 }

@@ -3,7 +3,6 @@
 //! refused (HTTP 503) instead of growing memory without bound.
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -11,7 +10,6 @@ use serde_json::Value;
 use store::InputStamp;
 
 /// One unit of work for the pipeline.
-#[derive(Debug)]
 pub(crate) enum Work {
     /// One HTTP ingest request.
     Ingested {
@@ -20,15 +18,27 @@ pub(crate) enum Work {
         /// GuardDuty findings (EventBridge envelopes): routed as they are.
         findings: Vec<Value>,
     },
-    /// A CloudTrail file from a watched directory.
-    File {
-        /// Where it was read.
-        path: PathBuf,
-        /// Its bytes, decompressed.
-        bytes: Vec<u8>,
-        /// Its identity, committed with the findings it produced.
-        stamp: InputStamp,
+    /// CloudTrail files (from a watched directory, or the objects of one S3 notification).
+    Files {
+        /// The files.
+        files: Vec<FileWork>,
+        /// Called once the findings they produced are committed (deletes the SQS message).
+        ack: Option<Ack>,
     },
+}
+
+/// What confirms that work is safely processed.
+pub(crate) type Ack = Box<dyn FnOnce() + Send>;
+
+/// One CloudTrail file to detect over.
+#[derive(Debug)]
+pub(crate) struct FileWork {
+    /// Where it was read (a path or `s3://bucket/key`).
+    pub(crate) source: String,
+    /// Its bytes, decompressed.
+    pub(crate) bytes: Vec<u8>,
+    /// Its identity, committed with the findings it produced.
+    pub(crate) stamp: InputStamp,
 }
 
 impl Work {
@@ -36,7 +46,7 @@ impl Work {
     fn weight(&self) -> usize {
         match self {
             Self::Ingested { events, findings } => events.len() + findings.len(),
-            Self::File { .. } => 1,
+            Self::Files { files, .. } => files.len(),
         }
     }
 }
@@ -50,7 +60,7 @@ pub(crate) enum Refused {
     Closed,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Inner {
     items: VecDeque<(Work, Instant)>,
     weight: usize,
@@ -58,7 +68,6 @@ struct Inner {
 }
 
 /// A bounded multi-producer, single-consumer queue of [`Work`].
-#[derive(Debug)]
 pub(crate) struct Queue {
     inner: Mutex<Inner>,
     ready: Condvar,

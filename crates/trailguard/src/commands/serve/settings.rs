@@ -1,11 +1,10 @@
-//! `[serve]`: the HTTP API's address and token, the reorder window, the queue bound and the
-//! watched directories.
+//! `[serve]`: the HTTP API's address and token, the reorder window, the queue bound, the
+//! watched directories and the SQS queue.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use miette::IntoDiagnostic;
 use respond::config::parse_duration;
 use serde::Deserialize;
 
@@ -27,6 +26,7 @@ struct RawServe {
     watch: Option<Vec<PathBuf>>,
     poll_interval: Option<String>,
     max_body_bytes: Option<usize>,
+    sqs_queue_url: Option<String>,
 }
 
 /// `[serve]`, checked, with defaults.
@@ -46,6 +46,8 @@ pub(crate) struct ServeSettings {
     pub(crate) poll_interval: Duration,
     /// Largest accepted request body.
     pub(crate) max_body_bytes: usize,
+    /// An SQS queue of S3 notifications of CloudTrail files.
+    pub(crate) sqs_queue_url: Option<String>,
 }
 
 impl ServeSettings {
@@ -66,7 +68,6 @@ impl ServeSettings {
         let settings = Self {
             listen: listen
                 .parse()
-                .into_diagnostic()
                 .map_err(|e| miette::miette!("[serve] listen `{listen}`: {e}"))?,
             api_token_env: raw
                 .api_token_env
@@ -81,6 +82,7 @@ impl ServeSettings {
                 .collect(),
             poll_interval: duration("poll_interval", raw.poll_interval.as_deref(), "2s")?,
             max_body_bytes: raw.max_body_bytes.unwrap_or(1 << 20),
+            sqs_queue_url: raw.sqs_queue_url,
         };
         if settings.queue_capacity == 0 {
             return Err(miette::miette!("[serve] queue_capacity must be at least 1"));

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use cloudtrail::Input;
 use store::{InputStamp, Store};
 
-use super::queue::{Queue, Refused, Work};
+use super::queue::{FileWork, Queue, Refused, Work};
 use crate::commands::hunt::stamp_of;
 
 /// A file modified more recently than this may still be being written: it waits a poll.
@@ -83,10 +83,13 @@ fn offer(
             return Ok(());
         }
     };
-    let work = Work::File {
-        path: PathBuf::from(&stamp.path),
-        bytes,
-        stamp,
+    let work = Work::Files {
+        files: vec![FileWork {
+            source: stamp.path.clone(),
+            bytes,
+            stamp,
+        }],
+        ack: None,
     };
     match queue.push(work) {
         Ok(()) => {
