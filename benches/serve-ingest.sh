@@ -62,10 +62,14 @@ echo "== baseline: hunt over the same events as files"
 /usr/bin/time -f "hunt: %e s, peak %M KiB" "$bin" hunt "$work/bulk" -q --format json >/dev/null
 
 echo "== serve under wrk for $duration"
-(cd "$work" && TRAILGUARD_API_TOKEN=bench "$bin" serve --listen 127.0.0.1:18751 >serve.out 2>serve.err) &
+(cd "$work" && TRAILGUARD_API_TOKEN=bench exec "$bin" serve --listen 127.0.0.1:18751 >serve.out 2>serve.err) &
 serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18751/healthz >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
+  kill -0 $serve_pid 2>/dev/null || { echo "serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
+  sleep 0.1
+done
 BODIES="$work/bodies" wrk -t1 -c4 -d"$duration" --latency -s "$work/post.lua" http://127.0.0.1:18751/ | tee "$work/wrk.txt"
 metric() { curl -s http://127.0.0.1:18751/metrics | awk -v m="$1" '$1 == m {print $2}'; }
 for _ in $(seq 1 600); do

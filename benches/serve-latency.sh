@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Latency from an attacker's CloudTrail event arriving at `trailguard serve` over HTTP to the
+# remediation's first API call, under a background load of 1,000 events/s (a second process).
+# SAMPLES attacks, each on its own role and instance (so each raises a new finding and gets
+# its own remediation): the instance's own call is sent first (it locks the session to the
+# instance's AWS address), then, timed, the attacker's call from outside AWS. The remediation
+# (`revoke-role-sessions`, dry-run, on a generated account snapshot holding the roles) records
+# its plan when its first call is made; latency = that time − the time the attacker's POST
+# started. Baseline in the same run: the round trip of a POST /v1/events of one benign event.
+# Needs: a release build, python3. Usage: benches/serve-latency.sh [SAMPLES] [WINDOW]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+samples=${1:-200}
+window=${2:-20ms}
+bin="$PWD/target/release/trailguard"
+work=/tmp/trailguard-latency-bench
+rm -rf "$work" && mkdir -p "$work/account"
+[ -x "$bin" ] || cargo build --release -p trailguard
+"$bin" simulate workshop --out "$work/sim" 2>/dev/null
+"$bin" simulate bulk --events 200000 --out "$work/bulk" --seed 4 2>/dev/null
+cat > "$work/trailguard.toml" <<TOML
+[store]
+url = "sqlite://state.db"
+[aws]
+snapshot = "account"
+[serve]
+reorder_window = "$window"
+[[rule]]
+name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
+pattern = '{"source":["aws.guardduty"],"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}}'
+  [[rule.target]]
+  type = "remediate"
+  action = "revoke-role-sessions"
+TOML
+(cd "$work" && TRAILGUARD_API_TOKEN=bench exec "$bin" serve --listen 127.0.0.1:18752 >serve.out 2>serve.err) &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
+  kill -0 $serve_pid 2>/dev/null || { echo "serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
+  sleep 0.1
+done
+python3 benches/serve-latency.py "$work" http://127.0.0.1:18752 "$samples"
