@@ -4,6 +4,7 @@
 # Needs: python3 (moto is installed if missing). Usage: benches/respond-latency.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cleanup.sh
 source scripts/lib/moto.sh
 start_moto
 cargo bench -p respond --features aws --bench latency_moto

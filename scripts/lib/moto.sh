@@ -1,7 +1,7 @@
 # Sourced by scripts/test.sh and benches/respond-latency.sh: installs moto's server if it is
 # missing, starts it on a free loopback port, exports TRAILGUARD_MOTO_ENDPOINT and moto's fake
 # credentials (so nothing the tests run can reach a real AWS account), and stops the server
-# when the calling script exits.
+# when the calling script exits. Needs scripts/lib/cleanup.sh sourced first.
 
 pip_install() {
   python3 -m pip install -q --disable-pip-version-check "$@" 2>/dev/null \
@@ -17,8 +17,7 @@ start_moto() {
   log=$(mktemp -t trailguard-moto.XXXXXX.log)
   MOTO_EC2_LOAD_DEFAULT_AMIS=false moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   MOTO_PID=$!
-  # shellcheck disable=SC2064 # expand now: the pid and log of this server
-  trap "kill $MOTO_PID 2>/dev/null || true; rm -f '$log'" EXIT
+  on_exit "kill $MOTO_PID 2>/dev/null; rm -f '$log'"
   export TRAILGUARD_MOTO_ENDPOINT="http://127.0.0.1:$port"
   export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
   export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null

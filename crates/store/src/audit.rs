@@ -1,11 +1,11 @@
 //! The audit log of remediation actions (`actions` table): every plan and result, dry-run
 //! included, with the finding it was about and how to undo it.
 
-use rusqlite::{OptionalExtension, Row, params};
 use serde_json::{Value, json};
 
+use crate::backend::Row;
 use crate::err::StoreError;
-use crate::sqlite::Store;
+use crate::store::Store;
 
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ impl ActionRecord {
 
 const COLUMNS: &str = "id, finding_id, action, mode, status, plan, result, undo, created_ms";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<ActionRecord> {
+fn from_row(row: &Row<'_, '_>) -> Result<ActionRecord, StoreError> {
     Ok(ActionRecord {
         id: row.get(0)?,
         finding_id: row.get(1)?,
@@ -74,21 +74,20 @@ impl Store {
     /// # Errors
     /// If the database refuses (for example a duplicate id).
     pub fn record_action(&mut self, record: &ActionRecord) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(&format!(
-                "INSERT INTO actions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-            ))?
-            .execute(params![
-                record.id,
-                record.finding_id,
-                record.action,
-                record.mode,
-                record.status,
-                record.plan,
-                record.result,
-                record.undo,
-                record.created_ms,
-            ])?;
+        self.backend.execute(
+            &format!("INSERT INTO actions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+            &[
+                &record.id,
+                &record.finding_id,
+                &record.action,
+                &record.mode,
+                &record.status,
+                &record.plan,
+                &record.result,
+                &record.undo,
+                &record.created_ms,
+            ],
+        )?;
         Ok(())
     }
 
@@ -102,23 +101,23 @@ impl Store {
         status: &str,
         result: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
-            .prepare_cached("UPDATE actions SET status = ?2, result = ?3 WHERE id = ?1")?
-            .execute(params![id, status, result])?;
+        let changed = self.backend.execute(
+            "UPDATE actions SET status = ?2, result = ?3 WHERE id = ?1",
+            &[&id, &status, &result],
+        )?;
         Ok(changed == 1)
     }
 
-    /// Every entry, oldest first.
+    /// Every entry, oldest first (in the order recorded within a millisecond).
     ///
     /// # Errors
     /// If the database refuses.
     pub fn actions(&self) -> Result<Vec<ActionRecord>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM actions ORDER BY created_ms, rowid"
-        ))?;
-        let rows = statement.query_map([], from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.backend.query(
+            &format!("SELECT {COLUMNS} FROM actions ORDER BY created_ms, rowid"),
+            &[],
+            from_row,
+        )
     }
 
     /// One entry by id.
@@ -126,11 +125,11 @@ impl Store {
     /// # Errors
     /// If the database refuses.
     pub fn action(&self, id: &str) -> Result<Option<ActionRecord>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM actions WHERE id = ?1"))?
-            .query_row([id], from_row)
-            .optional()?)
+        self.backend.query_opt(
+            &format!("SELECT {COLUMNS} FROM actions WHERE id = ?1"),
+            &[&id],
+            from_row,
+        )
     }
 }
 
@@ -139,6 +138,9 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
+    use crate::testing::{TestDb, on_both_backends};
+
+    on_both_backends!(records_lists_in_time_order_and_updates);
 
     fn record(id: &str, at: i64) -> ActionRecord {
         ActionRecord {
@@ -154,13 +156,18 @@ mod tests {
         }
     }
 
-    #[test]
-    fn records_lists_in_time_order_and_updates() {
-        let mut store = Store::in_memory().unwrap();
+    fn records_lists_in_time_order_and_updates(db: &TestDb) {
+        let mut store = db.open();
         store.record_action(&record("b", 20)).unwrap();
         store.record_action(&record("a", 10)).unwrap();
+        store.record_action(&record("d", 30)).unwrap();
+        store.record_action(&record("c", 30)).unwrap();
         let ids: Vec<String> = store.actions().unwrap().into_iter().map(|r| r.id).collect();
-        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(
+            ids,
+            ["a", "b", "d", "c"],
+            "by time, then in the order recorded"
+        );
         assert!(
             store
                 .update_action("a", "applied", Some("{\"ok\":true}"))

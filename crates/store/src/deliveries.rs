@@ -4,11 +4,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+use postgres::types::Type;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
-use rusqlite::{OptionalExtension, Row, params};
 
+use crate::backend::Row;
 use crate::err::StoreError;
-use crate::sqlite::Store;
+use crate::store::Store;
 
 /// Where a kept delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,19 @@ impl FromSql for DeliveryStatus {
             .as_str()?
             .parse()
             .map_err(|e: UnknownStatus| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl<'a> postgres::types::FromSql<'a> for DeliveryStatus {
+    fn from_sql(
+        ty: &Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(<&str>::from_sql(ty, raw)?.parse()?)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        <&str as postgres::types::FromSql>::accepts(ty)
     }
 }
 
@@ -114,23 +128,23 @@ impl Store {
         &mut self,
         delivery: &FailedDelivery<'_>,
     ) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO deliveries
-                     (rule, target, finding_id, payload, attempts, status, last_error,
-                      created_ms, updated_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'failed', ?6, ?7, ?7)",
-            )?
-            .execute(params![
-                delivery.rule,
-                delivery.target,
-                delivery.finding_id,
-                delivery.payload,
-                delivery.attempts,
-                delivery.error,
-                delivery.at_ms,
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+        self.backend.query_one(
+            "INSERT INTO deliveries
+                 (rule, target, finding_id, payload, attempts, status, last_error,
+                  created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'failed', ?6, ?7, ?7)
+             RETURNING id",
+            &[
+                &delivery.rule,
+                &delivery.target,
+                &delivery.finding_id,
+                &delivery.payload,
+                &i64::from(delivery.attempts),
+                &delivery.error,
+                &delivery.at_ms,
+            ],
+            |row| row.get(0),
+        )
     }
 
     /// Kept deliveries, oldest first; only those with `status` when given.
@@ -138,20 +152,23 @@ impl Store {
         &self,
         status: Option<DeliveryStatus>,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id"
-        ))?;
-        let rows = statement.query_map(params![status.map(DeliveryStatus::as_str)], read_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.backend.query(
+            &format!(
+                "SELECT {COLUMNS} FROM deliveries
+                 WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1 ORDER BY id"
+            ),
+            &[&status.map(DeliveryStatus::as_str)],
+            read_row,
+        )
     }
 
     /// One kept delivery.
     pub fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1"))?
-            .query_row(params![id], read_row)
-            .optional()?)
+        self.backend.query_opt(
+            &format!("SELECT {COLUMNS} FROM deliveries WHERE id = ?1"),
+            &[&id],
+            read_row,
+        )
     }
 
     /// Records a retry of a kept delivery: `attempts` more attempts, delivered (`error` is
@@ -167,27 +184,26 @@ impl Store {
             None => DeliveryStatus::Delivered,
             Some(_) => DeliveryStatus::Failed,
         };
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE deliveries SET attempts = attempts + ?2, status = ?3,
-                     last_error = COALESCE(?4, last_error), updated_ms = ?5
-                 WHERE id = ?1",
-            )?
-            .execute(params![id, attempts, status.as_str(), error, at_ms])?;
+        let changed = self.backend.execute(
+            "UPDATE deliveries SET attempts = attempts + ?2, status = ?3,
+                 last_error = COALESCE(?4, last_error), updated_ms = ?5
+             WHERE id = ?1",
+            &[&id, &i64::from(attempts), &status.as_str(), &error, &at_ms],
+        )?;
         Ok(changed == 1)
     }
 }
 
 /// A row of [`COLUMNS`].
-fn read_row(row: &Row<'_>) -> rusqlite::Result<DeliveryRecord> {
+fn read_row(row: &Row<'_, '_>) -> Result<DeliveryRecord, StoreError> {
     Ok(DeliveryRecord {
         id: row.get(0)?,
         rule: row.get(1)?,
         target: row.get(2)?,
         finding_id: row.get(3)?,
         payload: row.get(4)?,
-        attempts: row.get(5)?,
+        // Stored as a 64-bit integer; more than `u32::MAX` attempts reads as `u32::MAX`.
+        attempts: u32::try_from(row.get::<i64>(5)?).unwrap_or(u32::MAX),
         status: row.get(6)?,
         last_error: row.get(7)?,
         created_ms: row.get(8)?,
@@ -198,6 +214,13 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<DeliveryRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{TestDb, on_both_backends};
+
+    on_both_backends!(
+        keeps_failed_deliveries_in_order,
+        a_successful_retry_marks_delivered_and_keeps_the_last_error,
+        an_unknown_status_is_reported_as_corrupt
+    );
 
     fn failed<'a>(target: &'a str, payload: &'a str, at_ms: i64) -> FailedDelivery<'a> {
         FailedDelivery {
@@ -211,9 +234,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn keeps_failed_deliveries_in_order() {
-        let mut store = Store::in_memory().unwrap();
+    fn keeps_failed_deliveries_in_order(db: &TestDb) {
+        let mut store = db.open();
         let first = store
             .record_failed_delivery(&failed("mail", "\"hello\"", 1_000))
             .unwrap();
@@ -245,9 +267,8 @@ mod tests {
         assert_eq!(store.delivery(3).unwrap(), None);
     }
 
-    #[test]
-    fn a_successful_retry_marks_delivered_and_keeps_the_last_error() {
-        let mut store = Store::in_memory().unwrap();
+    fn a_successful_retry_marks_delivered_and_keeps_the_last_error(db: &TestDb) {
+        let mut store = db.open();
         let id = store
             .record_failed_delivery(&failed("mail", "x", 1_000))
             .unwrap();
@@ -280,15 +301,14 @@ mod tests {
         assert!(!store.record_retry(99, 1, None, 9_000).unwrap());
     }
 
-    #[test]
-    fn an_unknown_status_is_reported_as_corrupt() {
-        let mut store = Store::in_memory().unwrap();
+    fn an_unknown_status_is_reported_as_corrupt(db: &TestDb) {
+        let mut store = db.open();
         let id = store
             .record_failed_delivery(&failed("mail", "x", 1_000))
             .unwrap();
         store
-            .conn
-            .execute("UPDATE deliveries SET status = 'lost'", [])
+            .backend
+            .batch("UPDATE deliveries SET status = 'lost'")
             .unwrap();
         let error = store.delivery(id).unwrap_err();
         assert!(

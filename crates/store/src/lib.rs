@@ -1,16 +1,32 @@
-//! The embedded SQLite store: detector state, findings and processed-input checkpoints.
+//! The trailguard store: detector state, findings, processed-input checkpoints, the routing
+//! log, failed deliveries, the audit log and claims, in an embedded SQLite file (the default,
+//! one process) or a PostgreSQL database (several `serve` workers sharing it), chosen by URL
+//! ([`Store::open_url`]).
+//!
+//! One [`Store`] type serves both: its private connection is an enum of the two backends, and
+//! every query is written once, in SQL both accept (`INSERT … ON CONFLICT`, `RETURNING`,
+//! `EXISTS`), with SQLite's `?N` placeholders, which the PostgreSQL backend rewrites to `$N`
+//! when it prepares the statement (then cached). Only the schema (column types) is written
+//! per backend, in `schema`.
 //!
 //! A run's results are committed in one transaction ([`Store::commit_run`]), so a crash never
-//! leaves state that disagrees with the findings.
+//! leaves state that disagrees with the findings. [`Store::claim`] is an atomic "first writer
+//! wins" for workers sharing one database.
 
 pub mod audit;
+mod backend;
+mod claims;
 pub mod deliveries;
 mod err;
 mod filter;
 mod routing;
 mod schema;
-mod sqlite;
+mod store;
+#[cfg(test)]
+mod testing;
+mod url;
 
 pub use err::StoreError;
 pub use filter::FindingFilter;
-pub use sqlite::{InputStamp, Store};
+pub use store::{InputStamp, Store};
+pub use url::is_postgres_url;

@@ -25,9 +25,10 @@ pub(crate) fn open(url: &str) -> miette::Result<Store> {
 }
 
 /// Opens a store that must already exist; `hint` follows the error naming the missing file.
+/// (A PostgreSQL database is opened as it is: its tables are created if missing.)
 pub(crate) fn open_existing(url: &str, hint: &str) -> miette::Result<Store> {
     let path = url.trim_start_matches("sqlite://");
-    if !Path::new(path).exists() {
+    if !store::is_postgres_url(url) && !Path::new(path).exists() {
         return Err(miette::miette!("no state store at `{path}`{hint}"));
     }
     open(url)
