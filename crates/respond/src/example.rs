@@ -23,8 +23,22 @@ own_networks = ["203.0.113.0/24"]
 affiliated_accounts = ["111122223333"]
 
 [aws]
-# The standard credential chain is used; AWS_ENDPOINT_URL is honoured.
+# Live AWS (builds with `--features aws`): the standard credential chain is used, never this
+# file; AWS_ENDPOINT_URL is honoured. With `snapshot`, actions work on an offline account.
 region = "us-west-2"
+# endpoint_url = "http://127.0.0.1:5000"
+# snapshot = "account/"
+
+[serve]
+# `trailguard serve`: the API and console on loopback; ingest and writes need the token in
+# this variable.
+listen = "127.0.0.1:8750"
+api_token_env = "TRAILGUARD_API_TOKEN"
+# How long events wait to be put in time order before detection.
+reorder_window = "1s"
+# CloudTrail files dropped here are read once.
+watch = ["drop"]
+# sqs_queue_url = "https://sqs.us-west-2.amazonaws.com/111122223333/trail-notices"
 
 [email]
 # Without smtp_host, e-mails are written as .eml files into outbox_dir.

@@ -196,3 +196,31 @@ fn the_configuration_page_shows_the_current_example() {
         "docs/configuration.md must end with the output of `trailguard config example`"
     );
 }
+
+#[test]
+fn aws_and_serve_settings_are_validated_too() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        (
+            "[aws]\nmax_attempts = 0\n",
+            "`max_attempts` counts the first attempt",
+        ),
+        (
+            "[serve]\nlisten = \"localhost\"\n",
+            "[serve] listen `localhost`",
+        ),
+        (
+            "[serve]\nreorder_window = \"soon\"\n",
+            "[serve] reorder_window",
+        ),
+        (
+            "[serve]\nqueue_capacty = 5\n",
+            "unknown field `queue_capacty`",
+        ),
+    ] {
+        fs_err::write(dir.path().join("trailguard.toml"), text).unwrap();
+        let (code, stdout, stderr) = outcome(dir.path(), &["config", "validate"]);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{text}");
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+    }
+}

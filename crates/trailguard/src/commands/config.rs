@@ -67,8 +67,8 @@ pub(crate) fn routing_config(config: &LoadedConfig) -> RoutingConfig {
     }
 }
 
-/// Loads and validates the routing sections, then `[detection]`, `[email]` and `[aws]`;
-/// errors carry their lines.
+/// Loads and validates the routing sections, then `[detection]`, `[email]`, `[aws]` and
+/// `[serve]`; errors carry their lines.
 fn check(path: &Path) -> miette::Result<Validated> {
     let config = LoadedConfig::load(path)?;
     let validated = match routing_config(&config).validate(&config.dir) {
@@ -94,6 +94,7 @@ fn check(path: &Path) -> miette::Result<Validated> {
         .wrap_err("invalid `[email]`")?;
     respond::aws::AwsSettings::from_table(config.raw.aws.as_ref(), &config.dir)
         .into_diagnostic()?;
+    crate::commands::serve::settings::ServeSettings::from_config(&config)?;
     Ok(validated)
 }
 

@@ -15,7 +15,7 @@ mod ingest;
 mod pipeline;
 mod queue;
 mod responder;
-mod settings;
+pub(crate) mod settings;
 #[cfg(feature = "aws")]
 mod sqs;
 mod watch;
