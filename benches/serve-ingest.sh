@@ -6,6 +6,8 @@
 # Needs: a release build, wrk (Debian). Usage: benches/serve-ingest.sh [EVENTS] [DURATION]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cleanup.sh
+source scripts/lib/serve.sh
 events=${1:-200000}
 duration=${2:-20s}
 bin="$PWD/target/release/trailguard"
@@ -62,25 +64,18 @@ echo "== baseline: hunt over the same events as files"
 /usr/bin/time -f "hunt: %e s, peak %M KiB" "$bin" hunt "$work/bulk" -q --format json >/dev/null
 
 echo "== serve under wrk for $duration"
-(cd "$work" && TRAILGUARD_API_TOKEN=bench exec "$bin" serve --listen 127.0.0.1:18751 >serve.out 2>serve.err) &
-serve_pid=$!
-trap 'kill $serve_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
-  kill -0 $serve_pid 2>/dev/null || { echo "serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-BODIES="$work/bodies" wrk -t1 -c4 -d"$duration" --latency -s "$work/post.lua" http://127.0.0.1:18751/ | tee "$work/wrk.txt"
-metric() { curl -s http://127.0.0.1:18751/metrics | awk -v m="$1" '$1 == m {print $2}'; }
+start_serve "$bin" "$work"
+BODIES="$work/bodies" wrk -t1 -c4 -d"$duration" --latency -s "$work/post.lua" "$SERVE_URL/" | tee "$work/wrk.txt"
+metric() { curl -s "$SERVE_URL/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 for _ in $(seq 1 600); do
   [ "$(metric trailguard_records_processed_total)" = "$(metric trailguard_events_received_total)" ] && break
   sleep 0.1
 done
 received=$(metric trailguard_events_received_total)
 processed=$(metric trailguard_records_processed_total)
-busy=$(curl -s http://127.0.0.1:18751/metrics | awk '$1 ~ /reason="busy"/ {print $2}')
+busy=$(curl -s "$SERVE_URL/metrics" | awk '$1 ~ /reason="busy"/ {print $2}')
 seconds=$(grep -o 'requests in [0-9.]*[ms]*' "$work/wrk.txt" | awk '{print $3}')
 echo "accepted events: $received, processed: $processed, 503 busy answers: $busy, wrk window: $seconds"
 python3 -c "import sys; r=float(sys.argv[1]); d=sys.argv[2]; s=float(d[:-1])*(60 if d.endswith('m') else 1) if not d.endswith('ms') else float(d[:-2])/1000; print(f'sustained: {r/s:,.0f} events/s accepted and processed')" "$received" "$seconds"
 [ "$received" = "$processed" ] && echo "nothing lost: every accepted event was processed" || { echo "LOST: $received accepted, $processed processed"; exit 1; }
-kill -TERM $serve_pid; wait $serve_pid || true
+kill -TERM "$SERVE_PID"; wait "$SERVE_PID" || true

@@ -10,6 +10,8 @@
 # Needs: a release build, python3. Usage: benches/serve-latency.sh [SAMPLES] [WINDOW]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/cleanup.sh
+source scripts/lib/serve.sh
 samples=${1:-200}
 window=${2:-20ms}
 bin="$PWD/target/release/trailguard"
@@ -32,12 +34,5 @@ pattern = '{"source":["aws.guardduty"],"detail":{"type":[{"prefix":"Unauthorized
   type = "remediate"
   action = "revoke-role-sessions"
 TOML
-(cd "$work" && TRAILGUARD_API_TOKEN=bench exec "$bin" serve --listen 127.0.0.1:18752 >serve.out 2>serve.err) &
-serve_pid=$!
-trap 'kill $serve_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  grep -q "listening on" "$work/serve.out" 2>/dev/null && break
-  kill -0 $serve_pid 2>/dev/null || { echo "serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-python3 benches/serve-latency.py "$work" http://127.0.0.1:18752 "$samples"
+start_serve "$bin" "$work"
+python3 benches/serve-latency.py "$work" "$SERVE_URL" "$samples"
