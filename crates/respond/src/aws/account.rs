@@ -8,10 +8,10 @@ use aws_sdk_ec2::types::{
     Filter, IamInstanceProfileAssociation, IamInstanceProfileAssociationState,
     IamInstanceProfileSpecification, IpPermission, IpRange, Tag,
 };
-use aws_sdk_iam::error::SdkError;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 
 use super::Aws;
-use super::client::describe;
+use super::client::message;
 use crate::account::{
     Account, AccountError, GroupRef, Instance, InstanceProfile, ProfileAssociation, Role,
 };
@@ -30,26 +30,24 @@ impl AwsAccount {
     }
 }
 
-/// A failed call: its error code and an [`AccountError::Api`] naming the call.
-fn failure<E, R>(
+/// A failed call as an [`AccountError::Api`] naming the call.
+fn api_error<E, R>(
     service: &'static str,
     operation: &'static str,
     error: &SdkError<E, R>,
-) -> (String, AccountError)
+) -> AccountError
 where
-    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + 'static,
+    E: std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let (code, message) = describe(error);
-    let error = AccountError::Api {
+    AccountError::Api {
         service,
         operation,
-        message,
-    };
-    (code, error)
+        message: message(error),
+    }
 }
 
-/// Fails with the call's error, except for the not-found `code`, which gives `found`.
+/// Fails with the call's error, except for a `not_found` error code, which gives `found`.
 fn unless_not_found<T, E, R>(
     service: &'static str,
     operation: &'static str,
@@ -58,14 +56,13 @@ fn unless_not_found<T, E, R>(
     found: impl FnOnce() -> Result<T, AccountError>,
 ) -> Result<T, AccountError>
 where
-    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + 'static,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
-    let (code, error) = failure(service, operation, error);
-    if not_found.contains(&code.as_str()) {
+    if error.code().is_some_and(|code| not_found.contains(&code)) {
         found()
     } else {
-        Err(error)
+        Err(api_error(service, operation, error))
     }
 }
 
@@ -108,7 +105,7 @@ impl AwsAccount {
                 .collect::<Result<Vec<_>, _>>(),
         );
         let pages =
-            pages.map_err(|e| failure("ec2", "DescribeIamInstanceProfileAssociations", &e).1)?;
+            pages.map_err(|e| api_error("ec2", "DescribeIamInstanceProfileAssociations", &e))?;
         Ok(pages
             .iter()
             .flat_map(|page| page.iam_instance_profile_associations())
@@ -122,7 +119,7 @@ impl AwsAccount {
         let policy = self
             .aws
             .run(iam.get_policy().policy_arn(arn).send())
-            .map_err(|e| failure("iam", "GetPolicy", &e).1)?;
+            .map_err(|e| api_error("iam", "GetPolicy", &e))?;
         let Some(version) = policy.policy().and_then(|p| p.default_version_id()) else {
             return Ok(None);
         };
@@ -134,7 +131,7 @@ impl AwsAccount {
                     .version_id(version)
                     .send(),
             )
-            .map_err(|e| failure("iam", "GetPolicyVersion", &e).1)?;
+            .map_err(|e| api_error("iam", "GetPolicyVersion", &e))?;
         let Some(document) = version.policy_version().and_then(|v| v.document()) else {
             return Ok(None);
         };
@@ -248,7 +245,7 @@ impl Account for AwsAccount {
                     .send()
                     .collect::<Result<Vec<_>, _>>(),
             )
-            .map_err(|e| failure("iam", "ListAttachedRolePolicies", &e).1)?;
+            .map_err(|e| api_error("iam", "ListAttachedRolePolicies", &e))?;
         for arn in attached.iter().filter_map(|p| p.policy_arn()) {
             policies.extend(self.managed_policy(arn)?);
         }
@@ -375,7 +372,7 @@ impl Account for AwsAccount {
         let out = self
             .aws
             .run(call)
-            .map_err(|e| failure("ec2", "DescribeSecurityGroups", &e).1)?;
+            .map_err(|e| api_error("ec2", "DescribeSecurityGroups", &e))?;
         Ok(out
             .security_groups()
             .iter()
@@ -401,7 +398,7 @@ impl Account for AwsAccount {
         let out = self
             .aws
             .run(call)
-            .map_err(|e| failure("ec2", "CreateSecurityGroup", &e).1)?;
+            .map_err(|e| api_error("ec2", "CreateSecurityGroup", &e))?;
         out.group_id().map(str::to_owned).ok_or_else(|| {
             AccountError::Invalid("CreateSecurityGroup returned no GroupId".to_owned())
         })
@@ -466,7 +463,7 @@ impl Account for AwsAccount {
         let out = self
             .aws
             .run(call)
-            .map_err(|e| failure("ec2", "CreateSnapshot", &e).1)?;
+            .map_err(|e| api_error("ec2", "CreateSnapshot", &e))?;
         out.snapshot_id().map(str::to_owned).ok_or_else(|| {
             AccountError::Invalid("CreateSnapshot returned no SnapshotId".to_owned())
         })
@@ -515,7 +512,7 @@ impl Account for AwsAccount {
         self.aws
             .run(call)
             .map(|_| ())
-            .map_err(|e| failure("ec2", "CreateTags", &e).1)
+            .map_err(|e| api_error("ec2", "CreateTags", &e))
     }
 
     fn disassociate_profile(&mut self, association_id: &str) -> Result<(), AccountError> {

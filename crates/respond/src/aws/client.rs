@@ -122,15 +122,11 @@ impl Aws {
     }
 }
 
-/// An SDK error as `(error code, full message)`: the code (`NoSuchEntity`,
-/// `InvalidInstanceID.NotFound`…) decides, the message explains.
-pub(crate) fn describe<E, R>(error: &aws_sdk_iam::error::SdkError<E, R>) -> (String, String)
+/// An SDK error's full message: AWS's error code and text, and the causes.
+pub(crate) fn message<E, R>(error: &aws_sdk_iam::error::SdkError<E, R>) -> String
 where
-    E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + 'static,
+    E: std::error::Error + 'static,
     R: Debug,
 {
-    use aws_sdk_iam::error::ProvideErrorMetadata;
-    let code = error.code().unwrap_or_default().to_owned();
-    let message = aws_sdk_iam::error::DisplayErrorContext(error).to_string();
-    (code, message)
+    aws_sdk_iam::error::DisplayErrorContext(error).to_string()
 }

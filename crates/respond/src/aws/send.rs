@@ -7,7 +7,7 @@ use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::InvocationType;
 
 use super::Aws;
-use super::client::describe;
+use super::client::message;
 use crate::targets::TargetError;
 
 impl Aws {
@@ -28,7 +28,7 @@ impl Aws {
         match self.run_for(timeout, call) {
             None => Err(TargetError::AwsTimeout(timeout)),
             Some(Ok(_)) => Ok(()),
-            Some(Err(e)) => Err(TargetError::Aws(describe(&e).1)),
+            Some(Err(e)) => Err(TargetError::Aws(message(&e))),
         }
     }
 
@@ -60,7 +60,7 @@ impl Aws {
                 "Invoke answered status {}",
                 out.status_code()
             ))),
-            Some(Err(e)) => Err(TargetError::Aws(describe(&e).1)),
+            Some(Err(e)) => Err(TargetError::Aws(message(&e))),
         }
     }
 }
