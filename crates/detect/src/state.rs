@@ -3,7 +3,7 @@
 //! It is plain data, serialised one entry per session (and per announced instance), so a
 //! store can keep it between `hunt --state` runs or share it between `serve` workers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::intern::intern;
+use crate::observe::Observation;
 
 /// An instance session: (account, role name, lowercase instance id). Never the access key:
 /// one instance gets many keys over its life.
@@ -80,6 +81,14 @@ pub struct DetectorState {
 const SESSION_PREFIX: &str = "session|";
 const INSTANCE_PREFIX: &str = "instance|";
 
+fn session_entry(key: &SessionKey) -> String {
+    format!("{SESSION_PREFIX}{key}")
+}
+
+fn instance_entry(account: &str, instance: &str) -> String {
+    format!("{INSTANCE_PREFIX}{account}|{instance}")
+}
+
 /// A state entry that could not be read back.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid detector state entry `{key}`: {reason}")]
@@ -93,7 +102,7 @@ impl DetectorState {
     pub fn entries(&self) -> Vec<(String, String)> {
         let sessions = self.sessions.iter().map(|(key, state)| {
             (
-                format!("{SESSION_PREFIX}{key}"),
+                session_entry(key),
                 serde_json::to_string(state).unwrap_or_default(),
             )
         });
@@ -102,11 +111,41 @@ impl DetectorState {
             .iter()
             .map(|((account, instance), times)| {
                 (
-                    format!("{INSTANCE_PREFIX}{account}|{instance}"),
+                    instance_entry(account, instance),
                     serde_json::to_string(times).unwrap_or_default(),
                 )
             });
         sessions.chain(instances).collect()
+    }
+
+    /// The entries detection over `observations` may read or change: the state of each
+    /// session they mention and the announcements of its instance. Loading just these is
+    /// enough to run [`crate::evaluate`] over them (live detection does, window by window).
+    pub fn keys_for<'o>(
+        observations: impl IntoIterator<Item = &'o Observation>,
+    ) -> BTreeSet<String> {
+        fn add(observation: &Observation, keys: &mut BTreeSet<String>) {
+            let session = match observation {
+                Observation::Issue(issue) => &issue.session,
+                Observation::Use(call) => &call.facts.session,
+                Observation::NewAddress(new) => {
+                    keys.insert(instance_entry(&new.account, &new.instance));
+                    return;
+                }
+                Observation::Hit(_) => return,
+                Observation::Pair(pair) => {
+                    pair.iter().for_each(|observation| add(observation, keys));
+                    return;
+                }
+            };
+            keys.insert(session_entry(session));
+            keys.insert(instance_entry(&session.account, &session.instance));
+        }
+        let mut keys = BTreeSet::new();
+        for observation in observations {
+            add(observation, &mut keys);
+        }
+        keys
     }
 
     /// Rebuilds the state from [`entries`](Self::entries).

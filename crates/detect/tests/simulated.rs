@@ -191,3 +191,48 @@ fn bulk_gives_exactly_the_planted_attacks() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// Live detection (`serve`) runs each window against just the state entries its observations
+/// name (`DetectorState::keys_for`), read from and written back to a shared store. Over the
+/// bulk scenario, a window per delivery file, that finds exactly what one run over
+/// everything finds.
+#[test]
+fn windows_over_partial_state_find_what_one_run_finds() {
+    let (seed, events) = (5, 20_000);
+    let dir = write(Scenario::Bulk { events }, seed);
+    let settings = Settings::new(AwsIpRanges::builtin().unwrap());
+    let whole = hunt(dir.path(), &settings);
+    assert!(!whole.is_empty());
+
+    let inputs = discover(&[dir.path().to_path_buf()]).unwrap();
+    let options = DecodeOptions {
+        prefilter: detect::prefilter_needles(&settings).map(Prefilter::any_of),
+    };
+    let decoded = decode_inputs(&inputs, &options, None, &|record, _| {
+        detect::observe(&settings, record).observation
+    });
+    let mut stored = std::collections::BTreeMap::<String, String>::new();
+    let mut book = FindingBook::new();
+    let mut largest_window = 0;
+    for window in decoded.per_input {
+        let keys = DetectorState::keys_for(&window);
+        largest_window = largest_window.max(keys.len());
+        let entries = keys
+            .iter()
+            .filter_map(|key| stored.get(key).map(|value| (key.clone(), value.clone())));
+        let mut state = DetectorState::from_entries(entries).unwrap();
+        for occurrence in detect::evaluate(&settings, window, &mut state) {
+            book.record(occurrence);
+        }
+        for (key, value) in state.entries() {
+            assert!(keys.contains(&key), "{key} was written but not named");
+            stored.insert(key, value);
+        }
+    }
+    assert!(
+        largest_window < stored.len(),
+        "windows load part of the state"
+    );
+    let windowed: Vec<Finding> = book.findings().cloned().collect();
+    assert_eq!(windowed, whole);
+}

@@ -27,12 +27,8 @@ struct Forgetful;
 impl RoutingLog for Forgetful {
     type Error = Infallible;
 
-    fn last_routed(&self, _: &str) -> Result<Option<i64>, Infallible> {
+    fn claim_routing(&mut self, _: &str, _: i64, _: i64) -> Result<Option<i64>, Infallible> {
         Ok(None)
-    }
-
-    fn mark_routed(&mut self, _: &str, _: i64) -> Result<(), Infallible> {
-        Ok(())
     }
 }
 

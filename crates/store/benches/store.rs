@@ -1,7 +1,11 @@
-//! The store on both backends, in the same run: `commit_run` of 100 findings (the demo's
-//! workshop finding, `data/demo-account/finding.json`, under 100 ids, upserted again on each iteration, plus one state entry and one
-//! input), and `claim` of a new key (an insert) and of a claimed one (the common case: a
-//! read). SQLite (a file, WAL, `synchronous = NORMAL`) is the baseline; PostgreSQL runs when
+//! The store on both backends, in the same run:
+//! - `commit_run` of 100 findings (the demo's workshop finding, `data/demo-account/finding.json`,
+//!   under 100 ids, upserted again on each iteration, plus one state entry and one input);
+//! - `commit_window` of a quiet window (100 sessions' state read under their locks, none
+//!   changed, one input) and of an attack window (the same, plus 13 occurrences of one finding
+//!   with new events: 13 claims, the finding merged and queued for routing).
+//!
+//! SQLite (a file, WAL, `synchronous = NORMAL`) is the baseline; PostgreSQL runs when
 //! `TRAILGUARD_POSTGRES_URL` names a server (`scripts/test.sh` shows how to start one), in a
 //! database of its own, dropped at the end.
 #![allow(
@@ -11,12 +15,13 @@
 )]
 #![expect(clippy::print_stderr, reason = "the benchmark says what it skips")]
 
-use std::hint::black_box;
+use std::collections::BTreeSet;
+use std::convert::Infallible;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use findings::Finding;
-use store::{InputStamp, Store};
+use findings::{AccessKeyDetails, AggregationKey, Call, Finding, FindingKind, Occurrence};
+use store::{Detected, InputStamp, Store, Window};
 
 const FINDING: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -34,54 +39,49 @@ fn hundred_findings() -> Vec<Finding> {
         .collect()
 }
 
-/// A PostgreSQL database for this run, dropped at the end.
-struct BenchDb {
-    admin_url: String,
-    name: String,
-}
-
-impl BenchDb {
-    fn create() -> Option<Self> {
-        let Ok(admin_url) = std::env::var("TRAILGUARD_POSTGRES_URL") else {
-            eprintln!("postgres skipped: TRAILGUARD_POSTGRES_URL is not set");
-            return None;
-        };
-        let name = format!("tg_bench_{}", std::process::id());
-        postgres::Client::connect(&admin_url, postgres::NoTls)
-            .unwrap()
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        Some(Self { admin_url, name })
-    }
-
-    /// The server URL has the form `postgres://USER@HOST:PORT/DB`: swap the database.
-    fn url(&self) -> String {
-        let (server, _) = self.admin_url.rsplit_once('/').unwrap();
-        format!("{server}/{}", self.name)
-    }
-}
-
-impl Drop for BenchDb {
-    fn drop(&mut self) {
-        let dropped =
-            postgres::Client::connect(&self.admin_url, postgres::NoTls).and_then(|mut admin| {
-                admin.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    self.name
-                ))
-            });
-        if let Err(error) = dropped {
-            eprintln!("could not drop {}: {error}", self.name);
-        }
+/// One call of the workshop's attacker, as the detector reports it.
+fn attacker_call(event_id: String, time_ms: i64) -> Occurrence {
+    Occurrence {
+        key: AggregationKey {
+            account: "123456789012".into(),
+            kind: FindingKind::InstanceCredentialExfiltrationOutsideAws,
+            principal: "arn:aws:iam::123456789012:role/GuardDuty-Example-EC2-Compromised".into(),
+            instance: "i-0c6ccf4f60832e825".into(),
+            source: "198.51.100.214".into(),
+        },
+        severity: 8.0,
+        region: "us-west-2".into(),
+        partition: "aws".into(),
+        access_key: AccessKeyDetails {
+            access_key_id: "ASIAZ2HQD5A2LVFVE6RV".into(),
+            principal_id: "AROAY5EK6UB27OKMKKPDZ:i-0c6ccf4f60832e825".into(),
+            user_name: "GuardDuty-Example-EC2-Compromised".into(),
+            user_type: "AssumedRole".into(),
+        },
+        instance: None,
+        call: Call {
+            time_ms,
+            event_id,
+            api: "Scan".into(),
+            service_name: "dynamodb.amazonaws.com".into(),
+            user_agent: Some("aws-cli/2.15.30".into()),
+            error_code: None,
+        },
+        remote_ip: None,
+        remote_account: None,
+        extra: Vec::new(),
     }
 }
+
+#[path = "../tests/support/scratch_postgres.rs"]
+mod scratch_postgres;
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let postgres = BenchDb::create();
+    let postgres = scratch_postgres::ScratchDb::create("tg_bench", "");
     let mut stores = vec![("sqlite", Store::open(&dir.path().join("bench.db")).unwrap())];
     if let Some(db) = &postgres {
-        stores.push(("postgres", Store::open_url(&db.url()).unwrap()));
+        stores.push(("postgres", Store::open_url(&db.url).unwrap()));
     }
     let findings = hundred_findings();
     let state = [("session|bench".to_owned(), "{}".to_owned())];
@@ -99,21 +99,57 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group("claim");
+    // 100 stored sessions, read by every window.
+    let sessions: Vec<(String, String)> = (0..100)
+        .map(|i| {
+            (
+                format!("session|123456789012|Role{i}|i-{i:017x}"),
+                r#"{"bound":["54.1.2.3"],"ec2Issued":true}"#.to_owned(),
+            )
+        })
+        .collect();
+    let keys: BTreeSet<String> = sessions.iter().map(|(key, _)| key.clone()).collect();
+    let window = Window {
+        state_keys: &keys,
+        inputs: &inputs,
+    };
+    let mut group = c.benchmark_group("commit_window_100_sessions");
     for (backend, store) in &mut stores {
-        let mut next = 0_u64;
-        group.bench_function(BenchmarkId::new("new_key", *backend), |b| {
+        store.commit_run(&sessions, [], &[]).unwrap();
+        group.bench_function(BenchmarkId::new("quiet", *backend), |b| {
             b.iter(|| {
-                next += 1;
-                black_box(store.claim(&format!("new|{next}"), "198.51.100.7").unwrap())
+                store
+                    .commit_window(window, |stored, _| {
+                        Ok::<_, Infallible>(Detected {
+                            state: stored,
+                            occurrences: Vec::new(),
+                        })
+                    })
+                    .unwrap()
             });
         });
-        store.claim("held", "198.51.100.7").unwrap();
-        group.bench_function(BenchmarkId::new("claimed_key", *backend), |b| {
-            b.iter(|| black_box(store.claim("held", "203.0.113.9").unwrap()));
+        let mut next_event = 0_u64;
+        group.bench_function(BenchmarkId::new("attack_13_calls", *backend), |b| {
+            b.iter(|| {
+                let calls = (0..13)
+                    .map(|_| {
+                        next_event += 1;
+                        attacker_call(format!("event-{next_event}"), 1_000 * next_event as i64)
+                    })
+                    .collect();
+                store
+                    .commit_window(window, |stored, _| {
+                        Ok::<_, Infallible>(Detected {
+                            state: stored,
+                            occurrences: calls,
+                        })
+                    })
+                    .unwrap()
+            });
         });
     }
     group.finish();
+
     drop(stores);
 }
 

@@ -94,6 +94,15 @@ impl Backend {
         })))
     }
 
+    /// The statement written for this backend: `sqlite` or `postgres`. Only the few
+    /// statements that take a list of keys (a JSON array, one parameter) differ.
+    pub(crate) fn dialect<'s>(&self, sqlite: &'s str, postgres: &'s str) -> &'s str {
+        match self {
+            Self::Sqlite(_) => sqlite,
+            Self::Postgres(_) => postgres,
+        }
+    }
+
     /// Runs statements without parameters or results (schema changes, transaction control).
     pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
         match self {

@@ -1,91 +1,61 @@
 //! Claims (`claims` table): an atomic "first writer wins" between workers sharing a database.
+//! Live detection claims each (finding, CloudTrail event) pair, so an event delivered twice,
+//! or to two workers, is counted once.
 
+use crate::backend::Backend;
 use crate::err::StoreError;
-use crate::store::Store;
 
-impl Store {
-    /// Stores `value` under `key` unless a value is already stored there, and returns the
-    /// value stored afterwards: `value` for the first claim of a key, the first claimant's
-    /// value for every later one, whichever worker (process, connection) made it.
-    ///
-    /// Two statements, both backends: an insert that does nothing on a conflict, then a read.
-    /// The insert returns only once the key's row is committed, by this call or by a racing
-    /// one (PostgreSQL waits for an uncommitted conflicting insert to finish; SQLite lets one
-    /// writer at a time in), and claims are never changed or deleted, so the read, a
-    /// statement of its own, always sees the winner.
-    pub fn claim(&mut self, key: &str, value: &str) -> Result<String, StoreError> {
-        self.backend.execute(
-            "INSERT INTO claims (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
-            &[&key, &value],
-        )?;
-        self.backend
-            .query_one("SELECT value FROM claims WHERE key = ?1", &[&key], |row| {
-                row.get(0)
-            })
-    }
+/// Claims `key`; true when this call made the claim, false when it was already made, by this
+/// worker or another (process, connection).
+///
+/// An insert that does nothing on a conflict. It returns only once the key's row is committed,
+/// by this call or a racing one (PostgreSQL waits for an uncommitted conflicting insert to
+/// finish; SQLite lets one writer at a time in), and claims are never deleted, so exactly one
+/// claimant of a key is told it won.
+pub(crate) fn claim(db: &Backend, key: &str) -> Result<bool, StoreError> {
+    let inserted = db.execute(
+        "INSERT INTO claims (key, value) VALUES (?1, '') ON CONFLICT (key) DO NOTHING",
+        &[&key],
+    )?;
+    Ok(inserted == 1)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Barrier};
+    use super::claim;
+    use crate::testing::{TestDb, on_both_backends, race};
 
-    use crate::testing::{TestDb, on_both_backends};
-
-    on_both_backends!(the_first_claim_wins, racing_claims_agree);
+    on_both_backends!(the_first_claim_wins, racing_claims_have_one_winner);
 
     fn the_first_claim_wins(db: &TestDb) {
-        let mut store = db.open();
-        assert_eq!(
-            store.claim("ip|role|i-1", "198.51.100.7").unwrap(),
-            "198.51.100.7"
-        );
-        assert_eq!(
-            store.claim("ip|role|i-1", "203.0.113.9").unwrap(),
-            "198.51.100.7"
-        );
-        assert_eq!(
-            store.claim("ip|role|i-2", "203.0.113.9").unwrap(),
-            "203.0.113.9"
-        );
-        let mut other = db.open();
-        assert_eq!(
-            other.claim("ip|role|i-1", "192.0.2.1").unwrap(),
-            "198.51.100.7",
+        let store = db.open();
+        assert!(claim(&store.backend, "event|f1|e1").unwrap());
+        assert!(!claim(&store.backend, "event|f1|e1").unwrap());
+        assert!(claim(&store.backend, "event|f1|e2").unwrap());
+        let other = db.open();
+        assert!(
+            !claim(&other.backend, "event|f1|e1").unwrap(),
             "another connection sees the first claim"
         );
     }
 
-    /// Two connections, each on its own thread, claim the same fresh key with different
-    /// values at the same moment, 300 times: both always get the same answer, one of theirs.
-    fn racing_claims_agree(db: &TestDb) {
+    /// Two connections, each on its own thread, claim the same fresh key at the same moment,
+    /// 300 times: each time exactly one of them wins.
+    fn racing_claims_have_one_winner(db: &TestDb) {
         const ROUNDS: usize = 300;
-        let start = Arc::new(Barrier::new(2));
-        let workers: Vec<_> = ["a", "b"]
-            .into_iter()
-            .map(|name| {
-                let mut store = db.open();
-                let start = Arc::clone(&start);
-                std::thread::spawn(move || {
-                    (0..ROUNDS)
-                        .map(|round| {
-                            start.wait();
-                            store.claim(&format!("key-{round}"), name).unwrap()
-                        })
-                        .collect::<Vec<String>>()
+        let answers = race(db, |_, store, start| {
+            (0..ROUNDS)
+                .map(|round| {
+                    start.wait();
+                    claim(&store.backend, &format!("key-{round}")).unwrap()
                 })
-            })
-            .collect();
-        let answers: Vec<Vec<String>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
-        let (from_a, from_b) = (&answers[0], &answers[1]);
-        assert_eq!((from_a.len(), from_b.len()), (ROUNDS, ROUNDS));
+                .collect::<Vec<bool>>()
+        });
+        assert_eq!((answers[0].len(), answers[1].len()), (ROUNDS, ROUNDS));
         let mut wins = [0, 0];
-        for (round, (a, b)) in from_a.iter().zip(from_b).enumerate() {
-            assert_eq!(a, b, "round {round}: the two workers disagree");
-            assert!(
-                a == "a" || a == "b",
-                "round {round}: `{a}` is no claimant's"
-            );
-            wins[usize::from(a == "b")] += 1;
+        for (round, (&a, &b)) in answers[0].iter().zip(&answers[1]).enumerate() {
+            assert!(a != b, "round {round}: {a} and {b}, not exactly one winner");
+            wins[usize::from(b)] += 1;
         }
         eprintln!("first claims won: a {}, b {}", wins[0], wins[1]);
     }

@@ -36,6 +36,9 @@ pub enum StoreError {
         /// Newest version we know.
         supported: i64,
     },
+    /// The detection run inside a window's transaction failed (nothing was committed).
+    #[error("detection failed: {0}")]
+    Detection(Box<dyn std::error::Error + Send + Sync>),
     /// Not a URL this build understands (shown with its password hidden).
     #[error(
         "unsupported store url `{0}`: expected `sqlite://PATH`, `postgres://USER@HOST:PORT/DB` or a file path"

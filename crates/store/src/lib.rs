@@ -10,8 +10,10 @@
 //! per backend, in `schema`.
 //!
 //! A run's results are committed in one transaction ([`Store::commit_run`]), so a crash never
-//! leaves state that disagrees with the findings. [`Store::claim`] is an atomic "first writer
-//! wins" for workers sharing one database.
+//! leaves state that disagrees with the findings. Live detection commits each reorder window
+//! with [`Store::commit_window`], which is also safe for several workers sharing a PostgreSQL
+//! database: per-key locks, findings merged in the database, events counted once, and the
+//! touched findings queued for routing in an outbox ([`Store::lease_routings`]).
 
 pub mod audit;
 mod backend;
@@ -19,14 +21,19 @@ mod claims;
 pub mod deliveries;
 mod err;
 mod filter;
+mod locks;
+mod outbox;
 mod routing;
 mod schema;
 mod store;
 #[cfg(test)]
 mod testing;
 mod url;
+mod window;
 
 pub use err::StoreError;
 pub use filter::FindingFilter;
+pub use outbox::Routing;
 pub use store::{InputStamp, Store};
 pub use url::is_postgres_url;
+pub use window::{Committed, Detected, Window};

@@ -13,16 +13,29 @@ impl Store {
         )
     }
 
-    /// Records that the finding was routed at `at_ms`, counting the routings.
-    pub fn mark_routed(&mut self, finding_id: &str, at_ms: i64) -> Result<(), StoreError> {
-        self.backend.execute(
+    /// Claims a routing of the finding updated at `at_ms`, unless it was routed less than
+    /// `interval_ms` before that: `None` when this call claimed it (and counted it), or the
+    /// time of the routing that throttles it. One statement, so two workers routing the same
+    /// update cannot both be let through: the second waits for the first's row, then sees it.
+    pub fn claim_routing(
+        &mut self,
+        finding_id: &str,
+        at_ms: i64,
+        interval_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let cutoff = at_ms.saturating_sub(interval_ms);
+        let claimed = self.backend.execute(
             "INSERT INTO routed (finding_id, last_routed_ms, times_routed) VALUES (?1, ?2, 1)
              ON CONFLICT (finding_id) DO UPDATE SET
                  last_routed_ms = excluded.last_routed_ms,
-                 times_routed = routed.times_routed + 1",
-            &[&finding_id, &at_ms],
+                 times_routed = routed.times_routed + 1
+             WHERE routed.last_routed_ms <= ?3",
+            &[&finding_id, &at_ms, &cutoff],
         )?;
-        Ok(())
+        if claimed == 1 {
+            return Ok(None);
+        }
+        self.last_routed(finding_id)
     }
 
     /// How many times the finding was routed (0 if never).
@@ -38,11 +51,12 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{TestDb, on_both_backends};
+    use crate::testing::{TestDb, on_both_backends, race};
 
     on_both_backends!(
         unknown_finding_was_never_routed,
-        marking_keeps_the_latest_time_and_counts
+        claims_keep_the_latest_time_and_count,
+        racing_claims_route_an_update_once
     );
 
     fn unknown_finding_was_never_routed(db: &TestDb) {
@@ -51,13 +65,41 @@ mod tests {
         assert_eq!(store.times_routed("abc").unwrap(), 0);
     }
 
-    fn marking_keeps_the_latest_time_and_counts(db: &TestDb) {
+    fn claims_keep_the_latest_time_and_count(db: &TestDb) {
         let mut store = db.open();
-        for (at, times) in [(1_000, 1), (5_000, 2), (9_000, 3)] {
-            store.mark_routed("f1", at).unwrap();
-            assert_eq!(store.last_routed("f1").unwrap(), Some(at));
+        // (update time, claimed?, last routing afterwards, routings counted)
+        let steps = [
+            (1_000, true, 1_000, 1),
+            (4_999, false, 1_000, 1), // within 4 s of the last routing
+            (5_000, true, 5_000, 2),
+            (2_000, false, 5_000, 2), // an older update arriving late
+            (9_000, true, 9_000, 3),
+        ];
+        for (at, claimed, last, times) in steps {
+            let outcome = store.claim_routing("f1", at, 4_000).unwrap();
+            assert_eq!(outcome.is_none(), claimed, "update at {at}: {outcome:?}");
+            if !claimed {
+                assert_eq!(outcome, Some(last));
+            }
+            assert_eq!(store.last_routed("f1").unwrap(), Some(last));
             assert_eq!(store.times_routed("f1").unwrap(), times);
         }
         assert_eq!(store.last_routed("f2").unwrap(), None);
+    }
+
+    /// Two workers claim the routing of the same update of 100 findings at the same moment:
+    /// each finding is routed once.
+    fn racing_claims_route_an_update_once(db: &TestDb) {
+        let wins = race(db, |_, store, start| {
+            (0..100)
+                .filter(|n| {
+                    start.wait();
+                    let outcome = store.claim_routing(&format!("f{n}"), 60_000, 900_000);
+                    outcome.unwrap().is_none()
+                })
+                .count()
+        });
+        let wins: usize = wins.iter().sum();
+        assert_eq!(wins, 100);
     }
 }

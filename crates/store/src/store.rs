@@ -9,6 +9,7 @@ use findings::Finding;
 use crate::backend::Backend;
 use crate::err::StoreError;
 use crate::filter::FindingFilter;
+use crate::locks::lock;
 use crate::schema::migrate;
 use crate::url::{is_postgres_url, postgres_config, redact};
 
@@ -55,8 +56,8 @@ impl Store {
 
     fn prepare_sqlite(conn: rusqlite::Connection) -> Result<Self, StoreError> {
         // First, so that even switching to WAL waits for another process opening the file.
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        switch_to_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Self::prepared(Backend::Sqlite(conn))
     }
@@ -93,6 +94,8 @@ impl Store {
     /// Archives or unarchives a finding; `false` when there is no such finding.
     pub fn set_archived(&mut self, id: &str, archived: bool) -> Result<bool, StoreError> {
         self.backend.transaction(|db| {
+            // The lock a window merging into this finding takes: no update is lost.
+            lock(db, &[format!("finding|{id}")])?;
             let Some(mut finding) = find(db, id)? else {
                 return Ok(false);
             };
@@ -104,12 +107,7 @@ impl Store {
 
     /// True when this exact input (path, size, mtime) was processed by an earlier run.
     pub fn is_processed(&self, stamp: &InputStamp) -> Result<bool, StoreError> {
-        self.backend.query_one(
-            "SELECT EXISTS (SELECT 1 FROM processed_inputs
-                 WHERE path = ?1 AND size = ?2 AND modified_ms = ?3)",
-            &[&stamp.path, &stored_size(stamp), &stamp.modified_ms],
-            |row| row.get(0),
-        )
+        is_processed(&self.backend, stamp)
     }
 
     /// Saves a run's state entries, findings and processed inputs in one transaction.
@@ -131,15 +129,31 @@ impl Store {
                 upsert_finding(db, finding)?;
             }
             for input in inputs {
-                db.execute(
-                    "INSERT INTO processed_inputs (path, size, modified_ms) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (path) DO UPDATE SET size = excluded.size,
-                         modified_ms = excluded.modified_ms",
-                    &[&input.path, &stored_size(input), &input.modified_ms],
-                )?;
+                insert_input(db, input)?;
             }
             Ok(())
         })
+    }
+}
+
+/// How long SQLite waits for another connection's lock before it reports the database busy.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Turns on write-ahead logging. SQLite reports busy at once, without waiting, when another
+/// connection holds the file while the mode changes (processes opening a new database
+/// together), so the switch is retried, for as long as a busy lock would be waited for.
+fn switch_to_wal(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            outcome => return Ok(outcome?),
+        }
     }
 }
 
@@ -147,6 +161,26 @@ impl Store {
 /// one that did would be stored as the largest value, never wrapped to a negative one).
 fn stored_size(stamp: &InputStamp) -> i64 {
     i64::try_from(stamp.size).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn is_processed(db: &Backend, stamp: &InputStamp) -> Result<bool, StoreError> {
+    db.query_one(
+        "SELECT EXISTS (SELECT 1 FROM processed_inputs
+             WHERE path = ?1 AND size = ?2 AND modified_ms = ?3)",
+        &[&stamp.path, &stored_size(stamp), &stamp.modified_ms],
+        |row| row.get(0),
+    )
+}
+
+/// Records an input as processed (replacing an earlier version of the same path).
+pub(crate) fn insert_input(db: &Backend, input: &InputStamp) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO processed_inputs (path, size, modified_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (path) DO UPDATE SET size = excluded.size,
+             modified_ms = excluded.modified_ms",
+        &[&input.path, &stored_size(input), &input.modified_ms],
+    )?;
+    Ok(())
 }
 
 fn find(db: &Backend, id: &str) -> Result<Option<Finding>, StoreError> {
@@ -157,14 +191,15 @@ fn find(db: &Backend, id: &str) -> Result<Option<Finding>, StoreError> {
     body.map(|body| decode(id, &body)).transpose()
 }
 
-fn decode(id: &str, body: &str) -> Result<Finding, StoreError> {
+pub(crate) fn decode(id: &str, body: &str) -> Result<Finding, StoreError> {
     serde_json::from_str(body).map_err(|error| StoreError::CorruptFinding {
         id: id.to_owned(),
         error,
     })
 }
 
-fn upsert_finding(db: &Backend, finding: &Finding) -> Result<(), StoreError> {
+/// Writes a finding; returns the JSON body stored.
+pub(crate) fn upsert_finding(db: &Backend, finding: &Finding) -> Result<String, StoreError> {
     let body = serde_json::to_string(finding).map_err(|error| StoreError::CorruptFinding {
         id: finding.id.clone(),
         error,
@@ -187,46 +222,20 @@ fn upsert_finding(db: &Backend, finding: &Finding) -> Result<(), StoreError> {
             &body,
         ],
     )?;
-    Ok(())
+    Ok(body)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{TestDb, on_both_backends};
-    use findings::{AccessKeyDetails, AggregationKey, Call, FindingBook, FindingKind, Occurrence};
+    use crate::testing::{TestDb, occurrence, on_both_backends};
+    use findings::{FindingBook, Occurrence};
 
     fn finding(source: &str, time_ms: i64, severity: f64) -> Finding {
         let mut book = FindingBook::new();
         book.record(Occurrence {
-            key: AggregationKey {
-                account: "123456789012".into(),
-                kind: FindingKind::InstanceCredentialExfiltrationOutsideAws,
-                principal: "arn:aws:iam::123456789012:role/R".into(),
-                instance: "i-12345678".into(),
-                source: source.into(),
-            },
             severity,
-            region: "us-west-2".into(),
-            partition: "aws".into(),
-            access_key: AccessKeyDetails {
-                access_key_id: "ASIA1".into(),
-                principal_id: "AROA1:i-12345678".into(),
-                user_name: "R".into(),
-                user_type: "AssumedRole".into(),
-            },
-            instance: None,
-            call: Call {
-                time_ms,
-                event_id: "e".into(),
-                api: "ListTables".into(),
-                service_name: "dynamodb.amazonaws.com".into(),
-                user_agent: None,
-                error_code: None,
-            },
-            remote_ip: None,
-            remote_account: None,
-            extra: Vec::new(),
+            ..occurrence(source, time_ms, "e")
         });
         book.findings().next().unwrap().clone()
     }
@@ -389,7 +398,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.db");
         let mut store = Store::open(&path).unwrap();
-        store.mark_routed("f1", 5).unwrap();
+        assert_eq!(store.claim_routing("f1", 5, 0).unwrap(), None);
         drop(store);
         let by_url = Store::open_url(&format!("sqlite://{}", path.display())).unwrap();
         assert_eq!(by_url.last_routed("f1").unwrap(), Some(5));

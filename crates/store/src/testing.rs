@@ -2,13 +2,51 @@
 //! server named by `TRAILGUARD_POSTGRES_URL` (`scripts/test.sh` starts one), dropped after the
 //! test. [`on_both_backends!`] turns test bodies taking a [`TestDb`] into one test per backend.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Barrier;
+
+use findings::{AccessKeyDetails, AggregationKey, Call, FindingKind, Occurrence};
 
 use crate::Store;
 
-/// The environment variable naming the PostgreSQL server of the tests.
-pub(crate) const POSTGRES_ENV: &str = "TRAILGUARD_POSTGRES_URL";
+/// An OutsideAWS occurrence of role `R` on `i-12345678` from `source`, at `time_ms`, by the
+/// CloudTrail event `event_id`.
+pub(crate) fn occurrence(source: &str, time_ms: i64, event_id: &str) -> Occurrence {
+    Occurrence {
+        key: AggregationKey {
+            account: "123456789012".into(),
+            kind: FindingKind::InstanceCredentialExfiltrationOutsideAws,
+            principal: "arn:aws:iam::123456789012:role/R".into(),
+            instance: "i-12345678".into(),
+            source: source.into(),
+        },
+        severity: 8.0,
+        region: "us-west-2".into(),
+        partition: "aws".into(),
+        access_key: AccessKeyDetails {
+            access_key_id: "ASIA1".into(),
+            principal_id: "AROA1:i-12345678".into(),
+            user_name: "R".into(),
+            user_type: "AssumedRole".into(),
+        },
+        instance: None,
+        call: Call {
+            time_ms,
+            event_id: event_id.into(),
+            api: "ListTables".into(),
+            service_name: "dynamodb.amazonaws.com".into(),
+            user_agent: None,
+            error_code: None,
+        },
+        remote_ip: None,
+        remote_account: None,
+        extra: Vec::new(),
+    }
+}
+
+#[path = "../tests/support/scratch_postgres.rs"]
+mod scratch_postgres;
+
+use scratch_postgres::ScratchDb;
 
 /// A database only this test uses.
 pub(crate) struct TestDb {
@@ -17,12 +55,12 @@ pub(crate) struct TestDb {
     cleanup: Cleanup,
 }
 
+/// What is removed when the test is done (by its `Drop`).
 enum Cleanup {
     Sqlite(
         #[expect(dead_code, reason = "held for its Drop: removes the directory")] tempfile::TempDir,
     ),
-    /// The server's own database URL and the name of the one to drop.
-    Postgres { admin_url: String, name: String },
+    Postgres(#[expect(dead_code, reason = "held for its Drop: drops the database")] ScratchDb),
 }
 
 impl TestDb {
@@ -44,34 +82,10 @@ impl TestDb {
 
     /// [`TestDb::postgres`], created with these `CREATE DATABASE` options.
     pub(crate) fn postgres_with(options: &str) -> Option<Self> {
-        let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{POSTGRES_ENV} is not set: run the tests through scripts/test.sh, which starts PostgreSQL; CI=true forbids skipping"
-            );
-            eprintln!(
-                "skipped: no PostgreSQL server ({POSTGRES_ENV} is not set; scripts/test.sh starts one)"
-            );
-            return None;
-        };
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let name = format!(
-            "tg_test_{}_{}_{nanos}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        );
-        admin(&admin_url)
-            .batch_execute(&format!("CREATE DATABASE {name} {options}"))
-            .unwrap();
-        // The server URL has the form `postgres://USER@HOST:PORT/DB`: swap the database.
-        let (server, _) = admin_url.rsplit_once('/').unwrap();
+        let db = ScratchDb::create("tg_test", options)?;
         Some(Self {
-            url: format!("{server}/{name}"),
-            cleanup: Cleanup::Postgres { admin_url, name },
+            url: db.url.clone(),
+            cleanup: Cleanup::Postgres(db),
         })
     }
 
@@ -82,25 +96,27 @@ impl TestDb {
 
     /// True for PostgreSQL.
     pub(crate) fn is_postgres(&self) -> bool {
-        matches!(self.cleanup, Cleanup::Postgres { .. })
+        matches!(self.cleanup, Cleanup::Postgres(_))
     }
 }
 
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            // `FORCE` ends connections a test left open (a store it still holds).
-            let dropped = admin(admin_url)
-                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            if let Err(error) = dropped {
-                eprintln!("could not drop test database {name}: {error}");
-            }
-        }
-    }
-}
-
-fn admin(url: &str) -> postgres::Client {
-    postgres::Client::connect(url, postgres::NoTls).unwrap()
+/// Runs `work` on two workers at once, each on a thread of its own with a connection of its
+/// own; `work` gets the worker's number (0 or 1), its store, and a barrier both wait on to
+/// act at the same moment. Returns what each worker returned.
+pub(crate) fn race<T: Send>(
+    db: &TestDb,
+    work: impl Fn(usize, &mut Store, &Barrier) -> T + Sync,
+) -> [T; 2] {
+    let start = Barrier::new(2);
+    std::thread::scope(|scope| {
+        [0, 1]
+            .map(|worker| {
+                let mut store = db.open();
+                let (start, work) = (&start, &work);
+                scope.spawn(move || work(worker, &mut store, start))
+            })
+            .map(|running| running.join().unwrap())
+    })
 }
 
 /// For each named test body `fn name(db: &TestDb)` of the enclosing module, a test

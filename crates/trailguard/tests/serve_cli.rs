@@ -6,7 +6,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    reason = "tests"
+    clippy::print_stderr,
+    reason = "tests; a skipped test says why"
 )]
 
 use std::io::{BufRead, BufReader};
@@ -28,6 +29,25 @@ fn bin() -> PathBuf {
 /// (`account/`, where remediations act) and a config whose rule notifies into `notes.jsonl`
 /// and revokes (enforce); `aws_section` adds to `[aws]`.
 fn setup(serve_section: &str, aws_section: &str) -> tempfile::TempDir {
+    simulated(&Config {
+        store_url: "sqlite://state.db",
+        aws: &format!("snapshot = \"account\"\n{aws_section}"),
+        serve: serve_section,
+        response: "",
+    })
+}
+
+/// The parts of a test's `trailguard.toml` that vary.
+struct Config<'a> {
+    store_url: &'a str,
+    aws: &'a str,
+    serve: &'a str,
+    response: &'a str,
+}
+
+/// A directory with the workshop's CloudTrail files (`sim/`), a copy of the demo account
+/// (`account/`) and `config` with the workshop's rule, notifying into `notes.jsonl`.
+fn simulated(config: &Config<'_>) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new(bin())
         .args(["simulate", "workshop", "--out"])
@@ -43,17 +63,25 @@ fn setup(serve_section: &str, aws_section: &str) -> tempfile::TempDir {
     for file in ["gaad.json", "describe-instances.json"] {
         fs_err::copy(demo.join(file), account.join(file)).unwrap();
     }
+    let Config {
+        store_url,
+        aws,
+        serve,
+        response,
+    } = config;
     let config = format!(
         r#"
 [store]
-url = "sqlite://state.db"
+url = "{store_url}"
 
 [aws]
-snapshot = "account"
-{aws_section}
+{aws}
 
 [serve]
-{serve_section}
+{serve}
+
+[response]
+{response}
 
 [[rule]]
 name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
@@ -199,10 +227,16 @@ fn metric(text: &str, name: &str) -> f64 {
         .unwrap()
 }
 
+/// The workshop's two messages, as the file target writes them: the finding's notice, then
+/// the remediation's.
 fn workshop_notes() -> String {
+    notes(WORKSHOP_FINDING, ROLE)
+}
+
+fn notes(finding: &str, role: &str) -> String {
     format!(
-        "\"GuardDuty Finding | ID:{WORKSHOP_FINDING}: An EC2 instance IAM credentials (Role: {ROLE}) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty\"\n\
-         \"GuardDuty Remediation | ID:{WORKSHOP_FINDING}: GuardDuty discovered EC2 IAM credentials (Role: {ROLE}) being used outside of the EC2 service.  All sessions have been revoked.  Please follow up with any additional remediation actions.\"\n"
+        "\"GuardDuty Finding | ID:{finding}: An EC2 instance IAM credentials (Role: {role}) may be compromised and should be investigated. Go to https://console.aws.amazon.com/guardduty\"\n\
+         \"GuardDuty Remediation | ID:{finding}: GuardDuty discovered EC2 IAM credentials (Role: {role}) being used outside of the EC2 service.  All sessions have been revoked.  Please follow up with any additional remediation actions.\"\n"
     )
 }
 
@@ -348,6 +382,110 @@ fn bad_requests_get_the_right_4xx_and_the_server_keeps_serving() {
     assert_eq!(server.terminate(), 0);
 }
 
+/// A GuardDuty finding sent by EventBridge (GuardDuty's own, not one of ours) is routed
+/// through the rules as it is: its notice is written and its role revoked.
+#[test]
+fn an_ingested_guardduty_finding_is_routed() {
+    let dir = setup("reorder_window = \"50ms\"", "");
+    let server = Server::start(dir.path());
+    let finding: Value = serde_json::from_str(
+        &fs_err::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo-account/finding.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let event = json!({
+        "version": "0", "id": "c1f2e3d4-0000-4000-8000-000000000001",
+        "detail-type": "GuardDuty Finding", "source": "aws.guardduty",
+        "account": finding["accountId"], "time": finding["updatedAt"],
+        "region": finding["region"], "resources": [], "detail": finding,
+    });
+    let (status, body) = server.post(&event.to_string(), Some(TOKEN));
+    assert_eq!((status, body), (202, json!({"accepted": 1})));
+    assert_eq!(server.terminate(), 0);
+    let id = finding["id"].as_str().unwrap();
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+        notes(id, ROLE)
+    );
+    assert!(revoked(dir.path()));
+}
+
+#[path = "../../store/tests/support/scratch_postgres.rs"]
+mod scratch_postgres;
+
+use scratch_postgres::ScratchDb;
+
+/// Two workers on one PostgreSQL database share the first-address lock: the instance's own
+/// calls go to one worker, which binds the session to the instance's address; a later call
+/// of the same session from another AWS address goes to the other worker, which has never
+/// seen the session itself, and is an InsideAWS finding there.
+#[test]
+fn workers_on_one_database_share_the_first_address_lock() {
+    let Some(pg) = ScratchDb::create("tg_serve", "") else {
+        return;
+    };
+    let dir = simulated(&Config {
+        store_url: &pg.url,
+        aws: "snapshot = \"account\"",
+        serve: "reorder_window = \"100ms\"",
+        response: "",
+    });
+    let (first, second) = (Server::start(dir.path()), Server::start(dir.path()));
+    let events = workshop_events(dir.path());
+    for batch in events.chunks(250) {
+        let (status, _) = first.post(&Value::Array(batch.to_vec()).to_string(), Some(TOKEN));
+        assert_eq!(status, 202);
+    }
+    let findings = second.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let attacker = remote_ip(&findings[0]);
+
+    let own = events
+        .iter()
+        .rev()
+        .find(|e| {
+            let detail = &e["detail"];
+            detail["userIdentity"]["sessionContext"]["ec2RoleDelivery"].is_string()
+                && detail["sourceIPAddress"].as_str() != Some(attacker.as_str())
+        })
+        .expect("an instance call from its own address");
+    let own_ip: std::net::Ipv4Addr = own["detail"]["sourceIPAddress"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let [a, b, c, d] = own_ip.octets();
+    let elsewhere = std::net::Ipv4Addr::new(a, b, c, d.wrapping_add(1)).to_string();
+    let mut moved = own.clone();
+    moved["id"] = json!("00000000-0000-4000-8000-000000000001");
+    moved["detail"]["eventID"] = json!("00000000-0000-4000-8000-000000000001");
+    moved["detail"]["eventTime"] = json!("2030-01-01T00:00:00Z");
+    moved["time"] = json!("2030-01-01T00:00:00Z");
+    moved["detail"]["sourceIPAddress"] = json!(elsewhere);
+    let (status, _) = second.post(&json!([moved]).to_string(), Some(TOKEN));
+    assert_eq!(status, 202);
+
+    let findings = first.findings_when(|f| f.len() == 2);
+    let inside: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["type"].as_str().unwrap().ends_with(".InsideAWS"))
+        .collect();
+    assert_eq!(inside.len(), 1, "{findings:?}");
+    assert_eq!(remote_ip(inside[0]), elsewhere);
+    assert_eq!(inside[0]["service"]["count"], 1);
+    assert_eq!(first.terminate(), 0);
+    assert_eq!(second.terminate(), 0);
+}
+
+fn remote_ip(finding: &Value) -> String {
+    finding["service"]["action"]["awsApiCallAction"]["remoteIpDetails"]["ipAddressV4"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[cfg(feature = "aws")]
 #[path = "../../respond/tests/support/moto.rs"]
 mod moto;
@@ -355,29 +493,39 @@ mod moto;
 /// The SQS/S3 source against moto (`scripts/test.sh` starts it), in builds with `aws`.
 #[cfg(feature = "aws")]
 mod sqs {
-    use super::moto::{self, Moto, tag, unique};
+    use super::moto::{self, Moto, Stack, tag, unique};
     use super::*;
 
     /// A bucket holding the workshop's files and a queue (2 s visibility timeout) with one S3
-    /// notification per file (every other one wrapped in SNS, as an S3 → SNS → SQS fan-out
-    /// delivers it): `(queue URL, the notification bodies)`.
+    /// notification per file: `(queue URL, the notification bodies)`.
     fn deliver(moto: &Moto, dir: &Path) -> (String, Vec<String>) {
-        let bucket = unique("trail").to_lowercase();
-        moto.put_bucket(&bucket);
-        let queue = unique("trail-notices");
+        let queue_url = create_queue(moto, 2);
+        let bodies = announce(moto, &queue_url, &dir.join("sim"), None);
+        (queue_url, bodies)
+    }
+
+    fn create_queue(moto: &Moto, visibility_timeout_s: u32) -> String {
         let created = moto.call(
             "sqs",
             "CreateQueue",
             &[
-                ("QueueName", &queue),
+                ("QueueName", &unique("trail-notices")),
                 ("Attribute.1.Name", "VisibilityTimeout"),
-                ("Attribute.1.Value", "2"),
+                ("Attribute.1.Value", &visibility_timeout_s.to_string()),
             ],
         );
-        let queue_url = tag(&created, "QueueUrl").unwrap().to_owned();
-        let sim = dir.join("sim");
+        tag(&created, "QueueUrl").unwrap().to_owned()
+    }
+
+    /// Puts the CloudTrail files of `sim` in a new bucket and sends one S3 notification per
+    /// file to the queue (every other one wrapped in SNS, as an S3 → SNS → SQS fan-out
+    /// delivers it); returns the notification bodies. With `role`, the workshop's role is
+    /// renamed to it in every record (the files are then stored uncompressed).
+    fn announce(moto: &Moto, queue_url: &str, sim: &Path, role: Option<&str>) -> Vec<String> {
+        let bucket = unique("trail").to_lowercase();
+        moto.put_bucket(&bucket);
         let mut bodies = Vec::new();
-        for (i, input) in cloudtrail::discover(std::slice::from_ref(&sim))
+        for (i, input) in cloudtrail::discover(&[sim.to_path_buf()])
             .unwrap()
             .iter()
             .enumerate()
@@ -385,13 +533,14 @@ mod sqs {
             let cloudtrail::Input::File(path) = input else {
                 panic!("stdin")
             };
-            let key = path
-                .strip_prefix(&sim)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_owned();
-            let bytes = fs_err::read(path).unwrap();
+            let key = path.strip_prefix(sim).unwrap().to_str().unwrap().to_owned();
+            let bytes = match role {
+                None => fs_err::read(path).unwrap(),
+                Some(role) => String::from_utf8(cloudtrail::read_input(input).unwrap())
+                    .unwrap()
+                    .replace(ROLE, role)
+                    .into_bytes(),
+            };
             moto.put_object(&bucket, &key, &bytes);
             let notice = json!({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
                 "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": bucket},
@@ -405,11 +554,11 @@ mod sqs {
             moto.call(
                 "sqs",
                 "SendMessage",
-                &[("QueueUrl", &queue_url), ("MessageBody", &body)],
+                &[("QueueUrl", queue_url), ("MessageBody", &body)],
             );
             bodies.push(body);
         }
-        (queue_url, bodies)
+        bodies
     }
 
     /// Messages in the queue: waiting, and received but not deleted (in flight).
@@ -444,18 +593,24 @@ mod sqs {
     fn config(moto: &Moto, queue_url: &str, window: &str) -> (String, String) {
         (
             format!("sqs_queue_url = \"{queue_url}\"\nreorder_window = \"{window}\""),
-            format!(
-                "region = \"{}\"\nendpoint_url = \"{}\"\nmax_attempts = 1",
-                moto::REGION,
-                moto.endpoint
-            ),
+            moto_aws(moto),
         )
     }
 
-    fn applied_actions(dir: &Path) -> usize {
+    /// `[aws]` for moto.
+    fn moto_aws(moto: &Moto) -> String {
+        format!(
+            "region = \"{}\"\nendpoint_url = \"{}\"\nmax_attempts = 1",
+            moto::REGION,
+            moto.endpoint
+        )
+    }
+
+    /// Applied remediations in the audit log of the store at `state` (a file or URL).
+    fn applied_actions(dir: &Path, state: &str) -> usize {
         let listed = Command::new(bin())
             .current_dir(dir)
-            .args(["actions", "list", "--state", "state.db", "--json"])
+            .args(["actions", "list", "--state", state, "--json"])
             .output()
             .unwrap();
         let entries: Vec<Value> = serde_json::from_slice(&listed.stdout).unwrap();
@@ -504,7 +659,7 @@ mod sqs {
             fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
             workshop_notes()
         );
-        assert_eq!(applied_actions(dir.path()), 1);
+        assert_eq!(applied_actions(dir.path(), "state.db"), 1);
     }
 
     #[test]
@@ -556,6 +711,167 @@ mod sqs {
             workshop_notes(),
             "notified once"
         );
-        assert_eq!(applied_actions(dir.path()), 1, "remediated once");
+        assert_eq!(
+            applied_actions(dir.path(), "state.db"),
+            1,
+            "remediated once"
+        );
+    }
+
+    /// Two workers on one PostgreSQL database, with moto's role to remediate: the config of
+    /// `serve`, the workshop's files with the role renamed to the moto stack's, both workers
+    /// started.
+    struct Workers {
+        pg: ScratchDb,
+        stack: Stack,
+        dir: tempfile::TempDir,
+        servers: [Server; 2],
+    }
+
+    impl Workers {
+        fn start(moto: &Moto, serve: &str) -> Option<Self> {
+            let pg = ScratchDb::create("tg_serve", "")?;
+            let stack = Stack::create(moto);
+            let dir = simulated(&Config {
+                store_url: &pg.url,
+                aws: &moto_aws(moto),
+                serve,
+                response: &format!("allowed_roles = [\"{}\"]", stack.role),
+            });
+            let servers = [Server::start(dir.path()), Server::start(dir.path())];
+            Some(Self {
+                pg,
+                stack,
+                dir,
+                servers,
+            })
+        }
+
+        /// The records each worker processed, once `done` holds for them (10 s at most).
+        fn records_when(&self, done: impl Fn([f64; 2]) -> bool) -> [f64; 2] {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let records = self.servers.each_ref().map(|server| {
+                    metric(
+                        &server.get("/metrics"),
+                        "trailguard_records_processed_total",
+                    )
+                });
+                if done(records) || Instant::now() > deadline {
+                    return records;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+
+        /// Waits for the finding with all 13 calls; stops both workers (SIGTERM: each routes
+        /// what it holds); checks the finding was notified once and the role's sessions
+        /// revoked once, in moto.
+        fn finish(self, moto: &Moto) {
+            let findings = self.servers[0]
+                .findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            let id = findings[0]["id"].as_str().unwrap().to_owned();
+            assert_eq!(
+                findings[0]["resource"]["accessKeyDetails"]["userName"],
+                self.stack.role
+            );
+            for server in self.servers {
+                assert_eq!(server.terminate(), 0);
+            }
+            let listed = Command::new(bin())
+                .args([
+                    "findings",
+                    "list",
+                    "--state",
+                    &self.pg.url,
+                    "--format",
+                    "json",
+                ])
+                .output()
+                .unwrap();
+            let stored: Vec<Value> = serde_json::from_slice(&listed.stdout).unwrap();
+            assert_eq!(stored.len(), 1);
+            assert_eq!(stored[0]["service"]["count"], 13, "each call counted once");
+            assert_eq!(
+                fs_err::read_to_string(self.dir.path().join("notes.jsonl")).unwrap(),
+                notes(&id, &self.stack.role),
+                "notified once, by one worker"
+            );
+            assert_eq!(
+                applied_actions(self.dir.path(), &self.pg.url),
+                1,
+                "remediated once"
+            );
+            let policy = self.stack.role_policy(moto, "RevokeOldSessions");
+            assert_eq!(
+                policy.unwrap()["Statement"][0]["Effect"],
+                "Deny",
+                "the moto role's sessions are revoked"
+            );
+        }
+    }
+
+    /// The issue's acceptance: two workers on one PostgreSQL database read one SQS queue of S3
+    /// notifications of the workshop's files. Each file is processed by one of them, the
+    /// finding is raised once with all its calls, and it is notified and remediated once.
+    #[test]
+    fn two_workers_on_one_queue_and_database_raise_and_remediate_once() {
+        let Some(moto) = Moto::from_env() else {
+            return;
+        };
+        // A visibility timeout longer than the test: a message is only ever given to one.
+        let queue_url = create_queue(&moto, 120);
+        let serve = format!("sqs_queue_url = \"{queue_url}\"\nreorder_window = \"200ms\"");
+        let Some(workers) = Workers::start(&moto, &serve) else {
+            return;
+        };
+        announce(
+            &moto,
+            &queue_url,
+            &workers.dir.path().join("sim"),
+            Some(&workers.stack.role),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while waiting(&moto, &queue_url) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(waiting(&moto, &queue_url), 0, "every message deleted");
+        let [first, second] = workers.records_when(|[a, b]| a + b >= 1497.0);
+        eprintln!("records processed: {first} and {second}");
+        assert_eq!(first + second, 1497.0, "each file processed by one worker");
+        workers.finish(&moto);
+    }
+
+    /// Two workers on one PostgreSQL database are each sent all of the workshop's events over
+    /// HTTP at the same time: one finding, each call counted once, one notification, one
+    /// remediation.
+    #[test]
+    fn two_workers_fed_the_same_events_raise_and_remediate_once() {
+        let Some(moto) = Moto::from_env() else {
+            return;
+        };
+        let Some(workers) = Workers::start(&moto, "reorder_window = \"100ms\"") else {
+            return;
+        };
+        let renamed = Value::Array(workshop_events(workers.dir.path()))
+            .to_string()
+            .replace(ROLE, &workers.stack.role);
+        let events: Vec<Value> = serde_json::from_str(&renamed).unwrap();
+        std::thread::scope(|scope| {
+            for server in &workers.servers {
+                let events = &events;
+                scope.spawn(move || {
+                    for batch in events.chunks(100) {
+                        let (status, _) =
+                            server.post(&Value::Array(batch.to_vec()).to_string(), Some(TOKEN));
+                        assert_eq!(status, 202);
+                    }
+                });
+            }
+        });
+        let processed = workers.records_when(|records| records == [1497.0; 2]);
+        assert_eq!(processed, [1497.0; 2]);
+        workers.finish(&moto);
     }
 }

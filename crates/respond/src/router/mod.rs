@@ -235,19 +235,16 @@ impl Router {
         }
 
         let at_ms = event.updated_at()?;
-        let last = log
-            .last_routed(&finding_id)
+        let claimed = log
+            .claim_routing(&finding_id, at_ms, self.interval_ms)
             .map_err(|e| RouteError::Log(Box::new(e)))?;
-        if !throttle::is_due(last, at_ms, self.interval_ms) {
-            let last_routed_ms = last.unwrap_or(at_ms);
+        if let Some(last_routed_ms) = claimed {
             return Ok(Outcome::Throttled(Throttled {
                 finding_id,
                 last_routed_ms,
                 due_ms: last_routed_ms.saturating_add(self.interval_ms),
             }));
         }
-        log.mark_routed(&finding_id, at_ms)
-            .map_err(|e| RouteError::Log(Box::new(e)))?;
 
         let mut dispatches = Vec::new();
         let mut undeliverable = Vec::new();

@@ -8,23 +8,28 @@ pub trait RoutingLog {
     /// Why the log cannot be read or written.
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// When the finding was last routed, if ever.
-    fn last_routed(&self, finding_id: &str) -> Result<Option<i64>, Self::Error>;
-
-    /// Records a routing at `at_ms`.
-    fn mark_routed(&mut self, finding_id: &str, at_ms: i64) -> Result<(), Self::Error>;
+    /// Claims a routing of the finding updated at `at_ms` unless it was routed less than
+    /// `interval_ms` before: `None` when claimed (and recorded), else the last routing's
+    /// time. Atomic, so that of several workers routing the same update only one goes on.
+    fn claim_routing(
+        &mut self,
+        finding_id: &str,
+        at_ms: i64,
+        interval_ms: i64,
+    ) -> Result<Option<i64>, Self::Error>;
 }
 
 /// The persistent log: the store's `routed` table.
 impl RoutingLog for store::Store {
     type Error = store::StoreError;
 
-    fn last_routed(&self, finding_id: &str) -> Result<Option<i64>, Self::Error> {
-        store::Store::last_routed(self, finding_id)
-    }
-
-    fn mark_routed(&mut self, finding_id: &str, at_ms: i64) -> Result<(), Self::Error> {
-        store::Store::mark_routed(self, finding_id, at_ms)
+    fn claim_routing(
+        &mut self,
+        finding_id: &str,
+        at_ms: i64,
+        interval_ms: i64,
+    ) -> Result<Option<i64>, Self::Error> {
+        store::Store::claim_routing(self, finding_id, at_ms, interval_ms)
     }
 }
 
@@ -32,13 +37,18 @@ impl RoutingLog for store::Store {
 impl RoutingLog for HashMap<String, i64> {
     type Error = Infallible;
 
-    fn last_routed(&self, finding_id: &str) -> Result<Option<i64>, Self::Error> {
-        Ok(self.get(finding_id).copied())
-    }
-
-    fn mark_routed(&mut self, finding_id: &str, at_ms: i64) -> Result<(), Self::Error> {
+    fn claim_routing(
+        &mut self,
+        finding_id: &str,
+        at_ms: i64,
+        interval_ms: i64,
+    ) -> Result<Option<i64>, Self::Error> {
+        let last = self.get(finding_id).copied();
+        if !is_due(last, at_ms, interval_ms) {
+            return Ok(last);
+        }
         self.insert(finding_id.to_owned(), at_ms);
-        Ok(())
+        Ok(None)
     }
 }
 
@@ -74,24 +84,22 @@ mod tests {
         let mut store = store::Store::in_memory().unwrap();
         let mut memory: HashMap<String, i64> = HashMap::new();
         for log in [&mut store as &mut dyn RoutingLogDyn, &mut memory] {
-            assert_eq!(log.last(), None);
-            log.mark(42);
-            assert_eq!(log.last(), Some(42));
+            assert_eq!(log.claim(1_000), None);
+            assert_eq!(log.claim(1_500), Some(1_000), "within the interval");
+            assert_eq!(log.claim(500), Some(1_000), "an older update");
+            assert_eq!(log.claim(2_000), None);
+            assert_eq!(log.claim(2_999), Some(2_000));
         }
     }
 
     /// Object-safe view for the test above.
     trait RoutingLogDyn {
-        fn last(&self) -> Option<i64>;
-        fn mark(&mut self, at: i64);
+        fn claim(&mut self, at: i64) -> Option<i64>;
     }
 
     impl<T: RoutingLog> RoutingLogDyn for T {
-        fn last(&self) -> Option<i64> {
-            self.last_routed("f").unwrap()
-        }
-        fn mark(&mut self, at: i64) {
-            self.mark_routed("f", at).unwrap();
+        fn claim(&mut self, at: i64) -> Option<i64> {
+            self.claim_routing("f", at, 1_000).unwrap()
         }
     }
 }

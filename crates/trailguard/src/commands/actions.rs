@@ -21,10 +21,10 @@ use crate::config::LoadedConfig;
 /// Arguments of `actions`.
 #[derive(Debug, Args)]
 pub(crate) struct ActionsArgs {
-    /// The SQLite state file holding the audit log.
+    /// The state store holding the audit log: an SQLite file, or a `postgres://` URL.
     #[arg(
         long,
-        value_name = "FILE",
+        value_name = "FILE|URL",
         global = true,
         default_value = "trailguard.db"
     )]
@@ -110,9 +110,7 @@ fn note(line: &str) {
 }
 
 fn open_store(path: &Path) -> miette::Result<Store> {
-    Store::open(path)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot open the state store `{}`", path.display()))
+    crate::state_store::open(&path.to_string_lossy())
 }
 
 /// The account `--snapshot` names, else live AWS.

@@ -1,10 +1,11 @@
 //! `trailguard serve`: live detection and response.
 //!
 //! ```text
-//! POST /v1/events ─┐                       ┌─ reorder window ─ detectors ─ commit ─┐
-//! watched dirs ────┤                       │   (pipeline thread; then SQS deletes)  │
-//! SQS ← S3 notices ┴─ bounded Queue ───────┤                                        ├─ responder thread:
-//!                    (full → HTTP 503)     └─ GuardDuty findings ───────────────────┘  rules, targets, actions
+//! POST /v1/events ─┐                       ┌─ reorder window ─ detectors ─ commit ─┐ (then SQS
+//! watched dirs ────┤                       │   (pipeline thread)   state, findings, │  deletes)
+//! SQS ← S3 notices ┴─ bounded Queue ───────┤                       outbox           ├─ responder thread:
+//!                    (full → HTTP 503)     └─ GuardDuty findings ─ outbox ──────────┘  leases the outbox;
+//!                                                                                      rules, targets, actions
 //! GET /v1/…, console ← the store (its own connection)
 //! ```
 //!
@@ -83,16 +84,23 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
 
     let metrics = Arc::new(Metrics::default());
     let queue = Arc::new(Queue::new(serve.queue_capacity));
-    let (to_responder, findings) = mpsc::channel::<Value>();
+    let (wake_responder, wake) = mpsc::channel::<()>();
     let pipeline = Pipeline::new(
         detection,
         open()?,
         serve.reorder_window,
         Arc::clone(&metrics),
-        to_responder,
-    )?;
+        wake_responder,
+    );
+    let pace = responder::Pace {
+        poll: serve.poll_interval,
+        lease: serve.routing_lease,
+    };
+    // Held here, declared before the runtime and so dropped after it: a PostgreSQL client
+    // must not be dropped inside the runtime (its `Drop` blocks on a runtime of its own).
+    let console_store = Arc::new(Mutex::new(open()?));
     let state = AppState {
-        store: Arc::new(Mutex::new(open()?)),
+        store: Arc::clone(&console_store),
         ingest: Arc::new(QueueIngest::new(Arc::clone(&queue), Arc::clone(&metrics))),
         metrics: Arc::clone(&metrics),
         settings: ConsoleSettings {
@@ -144,7 +152,7 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
                 throttle: true,
                 clock: &SystemClock,
             };
-            responder::respond_all(&run, &findings, respond_store, metrics_ref);
+            responder::respond_all(&run, &wake, respond_store, metrics_ref, &pace);
         });
         let watching = (!watched.is_empty()).then(|| {
             scope.spawn(move || {
@@ -173,7 +181,7 @@ pub(crate) fn run(args: &ServeArgs) -> miette::Result<ExitCode> {
         let detected = detecting
             .join()
             .map_err(|_| miette::miette!("the detection thread panicked"))?;
-        // The pipeline owned the last sender: the responder ends once it has answered all.
+        // The pipeline owned the waking sender: the responder routes what remains and ends.
         responding
             .join()
             .map_err(|_| miette::miette!("the responder thread panicked"))?;

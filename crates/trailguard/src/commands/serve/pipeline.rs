@@ -1,21 +1,24 @@
 //! Live detection: events wait in a short reorder window (CloudTrail delivers out of order),
-//! then the window's records are decoded, run through the `hunt` detectors against the stored
-//! state, and the new or updated findings are committed — state, findings and the files they
-//! came from in one transaction — before they are handed to the responder.
+//! then the window's records are decoded and run through the `hunt` detectors against the
+//! stored state of just the sessions they mention. State, findings (merged into the stored
+//! ones), the files they came from and the routings they call for are committed in one
+//! transaction ([`Store::commit_window`]), which other workers sharing the database wait for
+//! where they touch the same sessions or findings; then the responder is woken.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::Sender;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use cloudtrail::{DecodeOptions, DecodeStats, Prefilter, decode_buffer};
 use console::Metrics;
-use detect::DetectorState;
-use findings::{Finding, FindingBook, Touch};
+use detect::{DetectorState, Observation};
+use findings::Touch;
 use miette::{Context, IntoDiagnostic};
+use respond::actions::{Clock, FindingView, SystemClock};
 use serde_json::Value;
-use store::{FindingFilter, InputStamp, Store};
+use store::{Detected, InputStamp, Store, Window};
 
 use super::queue::{Ack, FileWork, Queue, Work};
 
@@ -26,14 +29,12 @@ const IDLE: Duration = Duration::from_millis(250);
 pub(crate) struct Pipeline {
     settings: detect::Settings,
     options: DecodeOptions,
-    state: DetectorState,
-    book: FindingBook,
     store: Store,
     window: Duration,
     pending: Pending,
     metrics: Arc<Metrics>,
-    /// New and updated findings, and ingested GuardDuty findings, for the responder.
-    respond: Sender<Value>,
+    /// Wakes the responder when routings were queued in the outbox.
+    wake: Sender<()>,
 }
 
 /// Work waiting in the reorder window.
@@ -47,35 +48,25 @@ struct Pending {
 }
 
 impl Pipeline {
-    /// A pipeline resuming from the detector state and findings in `store`.
+    /// A pipeline detecting against the state and findings in `store`.
     pub(crate) fn new(
         settings: detect::Settings,
         store: Store,
         window: Duration,
         metrics: Arc<Metrics>,
-        respond: Sender<Value>,
-    ) -> miette::Result<Self> {
-        let state = DetectorState::from_entries(store.state_entries().into_diagnostic()?)
-            .into_diagnostic()
-            .wrap_err("the stored detector state is corrupt")?;
-        let book = FindingBook::from_findings(
-            store
-                .findings(&FindingFilter::default())
-                .into_diagnostic()?,
-        );
-        Ok(Self {
+        wake: Sender<()>,
+    ) -> Self {
+        Self {
             options: DecodeOptions {
                 prefilter: detect::prefilter_needles(&settings).map(Prefilter::any_of),
             },
             settings,
-            state,
-            book,
             store,
             window,
             pending: Pending::default(),
             metrics,
-            respond,
-        })
+            wake,
+        }
     }
 
     /// Takes work from `queue` until it is closed and empty, then flushes the window.
@@ -87,9 +78,7 @@ impl Pipeline {
                 .map_or(IDLE, |oldest| self.window.saturating_sub(oldest.elapsed()));
             match queue.pop(wait) {
                 Some((Work::Ingested { events, findings }, queued)) => {
-                    for finding in findings {
-                        self.hand_over(finding);
-                    }
+                    self.queue_routings(&findings)?;
                     self.pending.add_events(events, queued);
                 }
                 Some((Work::Files { files, ack }, queued)) => {
@@ -114,9 +103,27 @@ impl Pipeline {
         self.flush()
     }
 
-    fn hand_over(&self, finding: Value) {
-        if self.respond.send(finding).is_err() {
-            tracing::error!("the responder stopped: a finding was not routed");
+    /// Queues ingested GuardDuty findings for routing, as they are.
+    fn queue_routings(&mut self, findings: &[Value]) -> miette::Result<()> {
+        if findings.is_empty() {
+            return Ok(());
+        }
+        for finding in findings {
+            let id = FindingView::of(finding).id().unwrap_or_default();
+            self.store
+                .enqueue_routing(id, &finding.to_string())
+                .into_diagnostic()
+                .wrap_err("cannot queue an ingested finding for routing")?;
+        }
+        self.wake_responder();
+        Ok(())
+    }
+
+    fn wake_responder(&self) {
+        // The responder ends only after the pipeline: a closed channel means it failed, and
+        // the outbox keeps the routings for the next worker.
+        if self.wake.send(()).is_err() {
+            tracing::error!("the responder stopped: queued findings wait in the outbox");
         }
     }
 
@@ -128,10 +135,11 @@ impl Pipeline {
             pending.acks.into_iter().for_each(|ack| ack());
             return Ok(());
         }
-        let mut observations = Vec::new();
+        let mut batches: Vec<(Option<usize>, Vec<Observation>)> = Vec::new();
         let mut newest_ms = i64::MIN;
         let mut stats = DecodeStats::default();
         let mut decode = |source: &str, bytes: &[u8]| {
+            let mut observations = Vec::new();
             stats.merge(decode_buffer(
                 source,
                 bytes,
@@ -143,55 +151,68 @@ impl Pipeline {
                     }
                 },
             ));
+            observations
         };
         if !pending.events.is_empty() {
             // An array of envelopes: one bad event is reported and the others go on.
             let batch = format!("[{}]", pending.events.join(","));
-            decode("http ingest", batch.as_bytes());
+            batches.push((None, decode("http ingest", batch.as_bytes())));
         }
-        for file in &pending.files {
-            decode(&file.source, &file.bytes);
+        for (index, file) in pending.files.iter().enumerate() {
+            batches.push((Some(index), decode(&file.source, &file.bytes)));
         }
         for problem in &stats.problems {
             tracing::warn!("{}: {}", problem.location, problem.error);
         }
-        let occurrences = detect::evaluate(&self.settings, observations, &mut self.state);
-        let mut touched = BTreeSet::new();
-        let (mut raised, mut updated) = (0, 0);
-        for occurrence in occurrences {
-            let id = occurrence.key.finding_id();
-            match self.book.record(occurrence) {
-                Touch::New => raised += 1,
-                Touch::Updated => updated += 1,
-            }
-            touched.insert(id);
-        }
-        let findings: Vec<&Finding> = touched.iter().filter_map(|id| self.book.get(id)).collect();
+        let state_keys = DetectorState::keys_for(batches.iter().flat_map(|(_, batch)| batch));
         let stamps: Vec<InputStamp> = pending.files.iter().map(|f| f.stamp.clone()).collect();
-        self.store
-            .commit_run(&self.state.entries(), findings.iter().copied(), &stamps)
+        let settings = &self.settings;
+        let committed = self
+            .store
+            .commit_window(
+                Window {
+                    state_keys: &state_keys,
+                    inputs: &stamps,
+                },
+                |entries, processed| {
+                    let mut state = DetectorState::from_entries(entries)?;
+                    // Files another worker committed since `drop_processed` looked are left out.
+                    let fresh = batches
+                        .into_iter()
+                        .filter(|(file, _)| file.is_none_or(|i| !processed[i]))
+                        .flat_map(|(_, batch)| batch);
+                    let occurrences = detect::evaluate(settings, fresh, &mut state);
+                    Ok::<_, detect::StateError>(Detected {
+                        state: state.entries(),
+                        occurrences,
+                    })
+                },
+            )
             .into_diagnostic()
             .wrap_err("cannot commit the detection results")?;
         for ack in pending.acks {
             ack();
         }
 
+        let raised = committed
+            .findings
+            .iter()
+            .filter(|(_, touch)| *touch == Touch::New)
+            .count() as u64;
         let m = &self.metrics;
         m.records_processed
             .fetch_add(stats.records, Ordering::Relaxed);
         m.bad_records
             .fetch_add(stats.problem_count(), Ordering::Relaxed);
         m.findings_raised.fetch_add(raised, Ordering::Relaxed);
-        m.findings_updated.fetch_add(updated, Ordering::Relaxed);
+        m.findings_updated
+            .fetch_add(committed.occurrences - raised, Ordering::Relaxed);
         if newest_ms > i64::MIN {
-            let lag = now_ms().saturating_sub(newest_ms).max(0);
+            let lag = SystemClock.now_ms().saturating_sub(newest_ms).max(0);
             m.lag_millis.store(lag.unsigned_abs(), Ordering::Relaxed);
         }
-        for finding in findings {
-            match serde_json::to_value(finding) {
-                Ok(value) => self.hand_over(value),
-                Err(e) => tracing::error!("finding {} cannot be written: {e}", finding.id),
-            }
+        if !committed.findings.is_empty() {
+            self.wake_responder();
         }
         Ok(())
     }
@@ -230,10 +251,4 @@ impl Pending {
     fn started(&mut self, queued: Instant) {
         self.oldest = Some(self.oldest.map_or(queued, |oldest| oldest.min(queued)));
     }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

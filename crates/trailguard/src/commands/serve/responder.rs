@@ -1,44 +1,194 @@
-//! The responder thread of `serve`: every new or updated finding (and every GuardDuty finding
-//! ingested) goes through the rules, its notifications and its remediations, on a thread of
-//! its own so a slow target never holds up detection.
+//! The responder thread of `serve`: routes what the store's outbox holds — findings the
+//! pipeline committed and GuardDuty findings ingested — through the rules, their
+//! notifications and their remediations, on a thread of its own so a slow target never holds
+//! up detection.
+//!
+//! Each entry is leased before it is routed and removed after, so entries a stopped worker
+//! left are routed by whichever worker leases them next, once the lease runs out. The routing
+//! log's atomic claim lets one routing of an update through, however many workers try.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 use console::Metrics;
 use serde_json::Value;
-use store::Store;
+use store::{Routing, Store};
 
 use crate::commands::respond::Run;
 
-/// Responds to each finding `findings` yields, until every sender is gone.
+/// Entries leased at a time.
+const LEASE_BATCH: i64 = 16;
+
+/// When to look at the outbox, and for how long to hold what is taken from it.
+pub(crate) struct Pace {
+    /// Looked at anyway this often (entries from other workers, leases that ran out).
+    pub(crate) poll: Duration,
+    /// How long an entry is held.
+    pub(crate) lease: Duration,
+}
+
+/// Routes the outbox's entries whenever `wake` says there are new ones, and every `pace.poll`,
+/// until `wake`'s sender is gone; then routes what remains and returns.
 pub(crate) fn respond_all(
     run: &Run<'_>,
-    findings: &Receiver<Value>,
+    wake: &Receiver<()>,
     mut store: Store,
     metrics: &Arc<Metrics>,
+    pace: &Pace,
 ) {
-    for finding in findings {
-        let mut say = |line: &str| tracing::info!("{}", line.trim_end());
-        match run.respond(&finding, &mut store, &mut say) {
-            Ok(report) => {
-                metrics
-                    .deliveries_delivered
-                    .fetch_add(report.delivered, Ordering::Relaxed);
-                metrics
-                    .deliveries_failed
-                    .fetch_add(report.undelivered, Ordering::Relaxed);
-                for (_, execution) in &report.remediations {
-                    let counter = if execution.is_some() {
-                        &metrics.actions_applied
-                    } else {
-                        &metrics.actions_planned
-                    };
-                    counter.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-            Err(error) => tracing::error!("responding to a finding failed: {error:?}"),
+    loop {
+        drain(run, &mut store, metrics, pace);
+        match wake.recv_timeout(pace.poll) {
+            Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
+    }
+    drain(run, &mut store, metrics, pace);
+}
+
+/// Routes every entry that can be leased now.
+fn drain(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, pace: &Pace) {
+    let lease_ms = i64::try_from(pace.lease.as_millis()).unwrap_or(i64::MAX);
+    loop {
+        let now_ms = run.clock.now_ms();
+        let leased = match store.lease_routings(now_ms, lease_ms, LEASE_BATCH) {
+            Ok(leased) => leased,
+            Err(error) => {
+                tracing::error!("cannot read the routing outbox: {error}");
+                return;
+            }
+        };
+        if leased.is_empty() {
+            return;
+        }
+        for routing in leased {
+            route(run, store, metrics, &routing);
+            if let Err(error) = store.finish_routing(routing.seq) {
+                tracing::error!(
+                    "finding {} was routed but stays in the outbox: {error}",
+                    routing.finding_id
+                );
+            }
+        }
+    }
+}
+
+fn route(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, routing: &Routing) {
+    let finding: Value = match serde_json::from_str(&routing.body) {
+        Ok(finding) => finding,
+        Err(error) => {
+            tracing::error!("outbox entry {} is not JSON: {error}", routing.seq);
+            return;
+        }
+    };
+    let mut say = |line: &str| tracing::info!("{}", line.trim_end());
+    match run.respond(&finding, store, &mut say) {
+        Ok(report) => {
+            metrics
+                .deliveries_delivered
+                .fetch_add(report.delivered, Ordering::Relaxed);
+            metrics
+                .deliveries_failed
+                .fetch_add(report.undelivered, Ordering::Relaxed);
+            for (_, execution) in &report.remediations {
+                let counter = if execution.is_some() {
+                    &metrics.actions_applied
+                } else {
+                    &metrics.actions_planned
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Err(error) => tracing::error!(
+            "responding to finding {} failed: {error:?}",
+            routing.finding_id
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use respond::actions::FixedClock;
+
+    use super::*;
+    use crate::backends::Backends;
+    use crate::commands::respond::build_router;
+    use crate::config::LoadedConfig;
+
+    const FINDING: &str = include_str!("../../../../../data/demo-account/finding.json");
+
+    /// A config whose rule matches the workshop finding and writes its id to `notes.jsonl`.
+    fn config(dir: &Path) -> LoadedConfig {
+        let path = dir.join("trailguard.toml");
+        fs_err::write(
+            &path,
+            r#"
+[[rule]]
+name = "exfiltration"
+pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}}'
+  [[rule.target]]
+  id = "notes"
+  type = "file"
+  path = "notes.jsonl"
+  input_transformer = { input_paths_map = { id = "$.detail.id" }, input_template = '"<id>"' }
+"#,
+        )
+        .unwrap();
+        LoadedConfig::load(&path).unwrap()
+    }
+
+    /// A worker committed the finding (its outbox entry written in the commit) and died before
+    /// routing it; a second entry is leased by a worker still alive. The next responder routes
+    /// the first entry once, leaves the leased one alone, and routes it once its lease runs out
+    /// (the routing log lets the same update through once, so that is a no-op).
+    #[test]
+    fn entries_a_dead_worker_left_are_routed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let router = build_router(&config).unwrap();
+        let mut store = Store::open(&dir.path().join("state.db")).unwrap();
+        let finding: Value = serde_json::from_str(FINDING).unwrap();
+        let id = finding["id"].as_str().unwrap();
+        store.enqueue_routing(id, FINDING).unwrap();
+        store.enqueue_routing(id, FINDING).unwrap();
+        let held = store.lease_routings(1_000, 60_000, 1).unwrap();
+        assert_eq!(held.len(), 1, "the live worker's lease");
+
+        let routed_at = |now_ms: i64| {
+            let clock = FixedClock(now_ms);
+            let run = Run {
+                config: &config,
+                router: &router,
+                apply: true,
+                backends: Backends::snapshot(dir.path().join("account")),
+                throttle: true,
+                clock: &clock,
+            };
+            let pace = Pace {
+                poll: Duration::from_millis(1),
+                lease: Duration::from_secs(60),
+            };
+            let (wake, woken) = std::sync::mpsc::channel();
+            drop(wake); // a responder whose pipeline has stopped: one pass, then it returns
+            let store = Store::open(&dir.path().join("state.db")).unwrap();
+            respond_all(&run, &woken, store, &Arc::new(Metrics::default()), &pace);
+        };
+        routed_at(2_000);
+        let notes = || fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap();
+        assert_eq!(notes(), format!("\"{id}\"\n"));
+        assert_eq!(
+            store.pending_routings().unwrap(),
+            1,
+            "the leased entry waits"
+        );
+
+        routed_at(61_000);
+        assert_eq!(store.pending_routings().unwrap(), 0);
+        assert_eq!(notes(), format!("\"{id}\"\n"), "routed once");
+        assert_eq!(store.times_routed(id).unwrap(), 1);
     }
 }

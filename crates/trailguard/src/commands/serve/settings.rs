@@ -1,5 +1,5 @@
 //! `[serve]`: the HTTP API's address and token, the reorder window, the queue bound, the
-//! watched directories and the SQS queue.
+//! watched directories, the SQS queue and the routing lease.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,6 +27,7 @@ struct RawServe {
     poll_interval: Option<String>,
     max_body_bytes: Option<usize>,
     sqs_queue_url: Option<String>,
+    routing_lease: Option<String>,
 }
 
 /// `[serve]`, checked, with defaults.
@@ -48,6 +49,9 @@ pub(crate) struct ServeSettings {
     pub(crate) max_body_bytes: usize,
     /// An SQS queue of S3 notifications of CloudTrail files.
     pub(crate) sqs_queue_url: Option<String>,
+    /// How long a worker holds a finding it is routing before another worker (or this one,
+    /// restarted) may take it over.
+    pub(crate) routing_lease: Duration,
 }
 
 impl ServeSettings {
@@ -83,6 +87,7 @@ impl ServeSettings {
             poll_interval: duration("poll_interval", raw.poll_interval.as_deref(), "2s")?,
             max_body_bytes: raw.max_body_bytes.unwrap_or(1 << 20),
             sqs_queue_url: raw.sqs_queue_url,
+            routing_lease: duration("routing_lease", raw.routing_lease.as_deref(), "30s")?,
         };
         if settings.queue_capacity == 0 {
             return Err(miette::miette!("[serve] queue_capacity must be at least 1"));
