@@ -3,13 +3,17 @@
 # unique CloudTrail EventBridge events on loopback for DURATION; then the queue drains and the
 # script checks that every accepted event was processed (nothing lost).
 # Baseline in the same run: `trailguard hunt` over the same events as files (no HTTP).
-# Needs: a release build, wrk (Debian). Usage: benches/serve-ingest.sh [EVENTS] [DURATION]
+# Needs: a release build, wrk (Debian).
+# Usage: benches/serve-ingest.sh [EVENTS] [DURATION] [STORE_URL]
+# STORE_URL defaults to a new SQLite file; give an empty PostgreSQL database
+# (postgres://USER@HOST:PORT/DB) to measure with PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/cleanup.sh
 source scripts/lib/serve.sh
 events=${1:-200000}
 duration=${2:-20s}
+store_url=${3:-sqlite://state.db}
 bin="$PWD/target/release/trailguard"
 work=/tmp/trailguard-serve-bench
 rm -rf "$work" && mkdir -p "$work/bodies"
@@ -52,9 +56,9 @@ request = function()
     {["Content-Type"] = "application/json", ["Authorization"] = "Bearer bench"}, bodies[i])
 end
 LUA
-cat > "$work/trailguard.toml" <<'TOML'
+cat > "$work/trailguard.toml" <<TOML
 [store]
-url = "sqlite://state.db"
+url = "$store_url"
 [serve]
 reorder_window = "200ms"
 queue_capacity = 100000

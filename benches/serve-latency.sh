@@ -7,13 +7,16 @@
 # (`revoke-role-sessions`, dry-run, on a generated account snapshot holding the roles) records
 # its plan when its first call is made; latency = that time − the time the attacker's POST
 # started. Baseline in the same run: the round trip of a POST /v1/events of one benign event.
-# Needs: a release build, python3. Usage: benches/serve-latency.sh [SAMPLES] [WINDOW]
+# Needs: a release build, python3.
+# Usage: benches/serve-latency.sh [SAMPLES] [WINDOW] [STORE_URL]
+# STORE_URL defaults to a new SQLite file; give an empty PostgreSQL database to measure with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/cleanup.sh
 source scripts/lib/serve.sh
 samples=${1:-200}
 window=${2:-20ms}
+store_url=${3:-sqlite://state.db}
 bin="$PWD/target/release/trailguard"
 work=/tmp/trailguard-latency-bench
 rm -rf "$work" && mkdir -p "$work/account"
@@ -22,7 +25,7 @@ rm -rf "$work" && mkdir -p "$work/account"
 "$bin" simulate bulk --events 200000 --out "$work/bulk" --seed 4 2>/dev/null
 cat > "$work/trailguard.toml" <<TOML
 [store]
-url = "sqlite://state.db"
+url = "$store_url"
 [aws]
 snapshot = "account"
 [serve]
