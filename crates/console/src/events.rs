@@ -137,10 +137,16 @@ pub(crate) fn parse_batch(body: &[u8], max_events: usize) -> Result<IngestBatch,
     for (index, event) in events.into_iter().enumerate() {
         match classify(event).map_err(|problem| problem.at(index))? {
             Kind::CloudTrail => batch.cloudtrail.push(event.get().to_owned()),
-            Kind::Finding => batch.findings.push(
-                serde_json::from_str(event.get())
-                    .map_err(|error| Problem::Bad(error.to_string()).at(index))?,
-            ),
+            Kind::Finding => {
+                let finding: Value = serde_json::from_str(event.get())
+                    .map_err(|error| Problem::Bad(error.to_string()).at(index))?;
+                let id = finding.pointer("/detail/id").and_then(Value::as_str);
+                if id.is_none_or(str::is_empty) {
+                    let problem = "a GuardDuty finding needs `detail.id`, a string";
+                    return Err(Problem::Bad(problem.to_owned()).at(index));
+                }
+                batch.findings.push(finding);
+            }
         }
     }
     Ok(batch)
@@ -287,9 +293,18 @@ mod tests {
         );
         assert_eq!(error("[{\"detail\":{}}]"), "event 0: missing `detail-type`");
         assert_eq!(
-            error(r#"[{"detail-type":"GuardDuty Finding","detail":{}}, 7]"#),
+            error(r#"[{"detail-type":"GuardDuty Finding","detail":{"id":"f1"}}, 7]"#),
             "event 1: an event must be an object, not a number"
         );
+        for detail in [r#"{}"#, r#"{"id":""}"#, r#"{"id":7}"#] {
+            assert_eq!(
+                error(&format!(
+                    r#"{{"detail-type":"GuardDuty Finding","detail":{detail}}}"#
+                )),
+                "event 0: a GuardDuty finding needs `detail.id`, a string",
+                "{detail}"
+            );
+        }
         assert_eq!(
             error(r#"{"detail-type":5,"detail":{}}"#),
             "event 0: `detail-type` must be a string"

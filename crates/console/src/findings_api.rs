@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use findings::{Finding, Severity};
+use findings::Severity;
 use serde_json::{Value, json};
 use store::FindingFilter;
 
@@ -15,19 +15,29 @@ use crate::error::{ApiError, excerpt};
 use crate::state::AppState;
 use store::audit::ActionRecord;
 
-/// `GET /v1/findings`: the findings passing the query's filters, newest `eventLastSeen` first.
+/// `GET /v1/findings`: the findings passing the query's filters, trailguard's own and ingested
+/// GuardDuty ones, newest `eventLastSeen` first.
 pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Vec<Finding>>, ApiError> {
+) -> Result<Json<Vec<Value>>, ApiError> {
     let Query(pairs) = query.map_err(|rejection| ApiError::BadQuery(rejection.body_text()))?;
     let filter = filter_from_query(&pairs)?;
-    let mut found = state
-        .with_store(move |store| Ok(store.findings(&filter)?))
+    let (own, ingested) = state
+        .with_store(move |store| Ok((store.findings(&filter)?, store.ingested_findings(&filter)?)))
         .await?;
-    // Stable: equal times keep the store's order (most severe first).
+    let mut found = own
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    found.extend(ingested);
+    // Stable: equal times keep the store's order (most severe first, own findings first).
     found.sort_by_key(|finding| {
-        std::cmp::Reverse(findings::parse_millis(&finding.service.event_last_seen))
+        let last_seen = finding
+            .pointer("/service/eventLastSeen")
+            .and_then(Value::as_str);
+        std::cmp::Reverse(last_seen.and_then(findings::parse_millis))
     });
     Ok(Json(found))
 }
@@ -106,9 +116,17 @@ pub(crate) async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let (finding, actions) = state
         .with_store(move |store| {
-            let finding = store
+            let own = store
                 .finding(&id)?
-                .ok_or_else(|| ApiError::FindingNotFound(excerpt(&id, 100)))?;
+                .map(|finding| serde_json::to_value(finding).map_err(|e| e.to_string()))
+                .transpose()
+                .map_err(ApiError::Internal)?;
+            let finding = match own {
+                Some(finding) => finding,
+                None => store
+                    .ingested_finding(&id)?
+                    .ok_or_else(|| ApiError::FindingNotFound(excerpt(&id, 100)))?,
+            };
             let actions: Vec<Value> = store
                 .actions()?
                 .iter()
@@ -118,7 +136,7 @@ pub(crate) async fn show(
             Ok((finding, actions))
         })
         .await?;
-    let mut body = serde_json::to_value(finding).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut body = finding;
     if let Value::Object(members) = &mut body {
         members.insert("actions".to_owned(), Value::Array(actions));
     }

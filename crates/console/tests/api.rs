@@ -637,3 +637,56 @@ async fn health_console_and_fallbacks() {
         json!({"error": "method not allowed on this endpoint"})
     );
 }
+
+/// A GuardDuty finding of a type trailguard does not raise, as EventBridge delivers it.
+fn ingested_port_probe() -> Value {
+    serde_json::from_str(include_str!(
+        "../../../data/fixtures/guardduty-port-probe.json"
+    ))
+    .unwrap()
+}
+
+/// Ingested GuardDuty findings are listed with trailguard's own (by last seen, the filters
+/// applying), shown whole, and archived like them.
+#[tokio::test]
+async fn ingested_guardduty_findings_are_listed_shown_and_archived() {
+    let (harness, app) = Harness::with_token();
+    let event = ingested_port_probe();
+    harness
+        .store
+        .lock()
+        .unwrap()
+        .ingest_finding(&event)
+        .unwrap();
+    let probe = event["detail"]["id"].as_str().unwrap().to_owned();
+
+    let listed = get(&app, "/v1/findings").await.json();
+    assert_eq!(listed[0], event["detail"], "the newest first, whole");
+    assert_eq!(listed.as_array().unwrap().len(), 4);
+    assert_eq!(
+        ids(&get(&app, "/v1/findings?type=Recon:").await),
+        std::slice::from_ref(&probe)
+    );
+    assert!(!ids(&get(&app, "/v1/findings?severity=high").await).contains(&probe));
+
+    let shown = get(&app, &format!("/v1/findings/{probe}")).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let mut expected = event["detail"].clone();
+    expected["actions"] = json!([]);
+    assert_eq!(shown.json(), expected);
+
+    let done = send(
+        &app,
+        post(&format!("/v1/findings/{probe}/archive"), &[BEARER], ""),
+    )
+    .await;
+    assert_eq!(done.json(), json!({"id": probe, "archived": true}));
+    assert!(!ids(&get(&app, "/v1/findings").await).contains(&probe));
+    let archived = get(&app, "/v1/findings?archived=true").await.json();
+    let shown = archived
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == probe.as_str());
+    assert_eq!(shown.unwrap()["service"]["archived"], true);
+}

@@ -36,6 +36,9 @@ pub enum StoreError {
         /// Newest version we know.
         supported: i64,
     },
+    /// An ingested GuardDuty finding has no `id` to be kept under.
+    #[error("a GuardDuty finding without an `id`")]
+    FindingWithoutId,
     /// The detection run inside a window's transaction failed (nothing was committed).
     #[error("detection failed: {0}")]
     Detection(Box<dyn std::error::Error + Send + Sync>),

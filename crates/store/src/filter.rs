@@ -20,7 +20,17 @@ pub struct FindingFilter {
 impl FindingFilter {
     /// True when the finding passes every set filter.
     pub fn accepts(&self, finding: &Finding) -> bool {
-        let last_seen = findings::parse_millis(&finding.service.event_last_seen);
+        self.accepts_fields(&Fields {
+            severity: finding.severity,
+            finding_type: &finding.finding_type,
+            archived: finding.service.archived,
+            last_seen: &finding.service.event_last_seen,
+        })
+    }
+
+    /// [`FindingFilter::accepts`] for a finding known by the fields it filters on.
+    pub(crate) fn accepts_fields(&self, finding: &Fields<'_>) -> bool {
+        let last_seen = findings::parse_millis(finding.last_seen);
         let bound = |text: &Option<String>| text.as_deref().and_then(findings::parse_millis);
         self.min_severity.is_none_or(|min| finding.severity >= min)
             && (self.type_prefixes.is_empty()
@@ -28,8 +38,17 @@ impl FindingFilter {
                     .type_prefixes
                     .iter()
                     .any(|prefix| finding.finding_type.starts_with(prefix.as_str())))
-            && self.archived.is_none_or(|a| finding.service.archived == a)
+            && self.archived.is_none_or(|a| finding.archived == a)
             && bound(&self.since).is_none_or(|since| last_seen.is_some_and(|t| t >= since))
             && bound(&self.until).is_none_or(|until| last_seen.is_some_and(|t| t < until))
     }
+}
+
+/// What [`FindingFilter`] looks at in a finding.
+pub(crate) struct Fields<'a> {
+    pub(crate) severity: f64,
+    pub(crate) finding_type: &'a str,
+    pub(crate) archived: bool,
+    /// `service.eventLastSeen`.
+    pub(crate) last_seen: &'a str,
 }

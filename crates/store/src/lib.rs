@@ -1,5 +1,6 @@
-//! The trailguard store: detector state, findings, processed-input checkpoints, the routing
-//! log, failed deliveries, the audit log and claims, in an embedded SQLite file (the default,
+//! The trailguard store: detector state, findings (trailguard's own, and GuardDuty's ingested
+//! whole), processed-input checkpoints, the routing outbox and log, failed deliveries, the
+//! audit log and claims, in an embedded SQLite file (the default,
 //! one process) or a PostgreSQL database (several `serve` workers sharing it), chosen by URL
 //! ([`Store::open_url`]).
 //!
@@ -21,6 +22,7 @@ mod claims;
 pub mod deliveries;
 mod err;
 mod filter;
+mod ingested;
 mod locks;
 mod outbox;
 mod routing;

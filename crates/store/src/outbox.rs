@@ -31,11 +31,6 @@ pub(crate) fn enqueue(db: &Backend, finding_id: &str, body: &str) -> Result<(), 
 }
 
 impl Store {
-    /// Queues a finding that came from elsewhere (an ingested GuardDuty finding) for routing.
-    pub fn enqueue_routing(&mut self, finding_id: &str, body: &str) -> Result<(), StoreError> {
-        enqueue(&self.backend, finding_id, body)
-    }
-
     /// Leases up to `limit` entries, oldest first, that no live lease holds at `now_ms`, until
     /// `now_ms + lease_ms`. On PostgreSQL, entries another worker is leasing at that moment are
     /// skipped, not waited for.
@@ -86,6 +81,7 @@ impl Store {
 mod tests {
     use std::collections::BTreeSet;
 
+    use super::enqueue;
     use crate::testing::{TestDb, on_both_backends, race};
 
     on_both_backends!(
@@ -96,9 +92,7 @@ mod tests {
     fn entries_are_leased_in_order_and_again_after_the_lease(db: &TestDb) {
         let mut store = db.open();
         for n in 1..=3 {
-            store
-                .enqueue_routing(&format!("f{n}"), &format!("{{\"n\":{n}}}"))
-                .unwrap();
+            enqueue(&store.backend, &format!("f{n}"), &format!("{{\"n\":{n}}}")).unwrap();
         }
         assert_eq!(store.pending_routings().unwrap(), 3);
         let first = store.lease_routings(1_000, 500, 2).unwrap();
@@ -121,9 +115,9 @@ mod tests {
     /// Two workers lease from the same outbox at the same moment, round after round: every
     /// entry is leased exactly once.
     fn racing_workers_lease_each_entry_once(db: &TestDb) {
-        let mut store = db.open();
+        let store = db.open();
         for n in 0..200 {
-            store.enqueue_routing(&format!("f{n}"), "{}").unwrap();
+            enqueue(&store.backend, &format!("f{n}"), "{}").unwrap();
         }
         let leased = race(db, |_, store, start| {
             start.wait();

@@ -9,6 +9,7 @@ use findings::Finding;
 use crate::backend::Backend;
 use crate::err::StoreError;
 use crate::filter::FindingFilter;
+use crate::ingested;
 use crate::locks::lock;
 use crate::schema::migrate;
 use crate::url::{is_postgres_url, postgres_config, redact};
@@ -91,13 +92,14 @@ impl Store {
         find(&self.backend, id)
     }
 
-    /// Archives or unarchives a finding; `false` when there is no such finding.
+    /// Archives or unarchives a finding, trailguard's own or an ingested one; `false` when
+    /// there is no such finding.
     pub fn set_archived(&mut self, id: &str, archived: bool) -> Result<bool, StoreError> {
         self.backend.transaction(|db| {
             // The lock a window merging into this finding takes: no update is lost.
             lock(db, &[format!("finding|{id}")])?;
             let Some(mut finding) = find(db, id)? else {
-                return Ok(false);
+                return ingested::set_archived(db, id, archived);
             };
             finding.service.archived = archived;
             upsert_finding(db, &finding)?;

@@ -382,8 +382,9 @@ fn bad_requests_get_the_right_4xx_and_the_server_keeps_serving() {
     assert_eq!(server.terminate(), 0);
 }
 
-/// A GuardDuty finding sent by EventBridge (GuardDuty's own, not one of ours) is routed
-/// through the rules as it is: its notice is written and its role revoked.
+/// A GuardDuty finding sent by EventBridge (GuardDuty's own, not one of ours) is stored as it
+/// is (the console lists it) and routed through the rules: its notice is written and its role
+/// revoked.
 #[test]
 fn an_ingested_guardduty_finding_is_routed() {
     let dir = setup("reorder_window = \"50ms\"", "");
@@ -403,6 +404,12 @@ fn an_ingested_guardduty_finding_is_routed() {
     });
     let (status, body) = server.post(&event.to_string(), Some(TOKEN));
     assert_eq!((status, body), (202, json!({"accepted": 1})));
+    let listed = server.findings_when(|f| !f.is_empty());
+    assert_eq!(
+        listed,
+        std::slice::from_ref(&finding),
+        "stored whole, for the console"
+    );
     assert_eq!(server.terminate(), 0);
     let id = finding["id"].as_str().unwrap();
     assert_eq!(

@@ -16,9 +16,9 @@ use console::Metrics;
 use detect::{DetectorState, Observation};
 use findings::Touch;
 use miette::{Context, IntoDiagnostic};
-use respond::actions::{Clock, FindingView, SystemClock};
+use respond::actions::{Clock, SystemClock};
 use serde_json::Value;
-use store::{Detected, InputStamp, Store, Window};
+use store::{Detected, InputStamp, Store, StoreError, Window};
 
 use super::queue::{Ack, FileWork, Queue, Work};
 
@@ -103,17 +103,24 @@ impl Pipeline {
         self.flush()
     }
 
-    /// Queues ingested GuardDuty findings for routing, as they are.
+    /// Stores ingested GuardDuty findings as they are and queues them for routing.
     fn queue_routings(&mut self, findings: &[Value]) -> miette::Result<()> {
         if findings.is_empty() {
             return Ok(());
         }
         for finding in findings {
-            let id = FindingView::of(finding).id().unwrap_or_default();
-            self.store
-                .enqueue_routing(id, &finding.to_string())
-                .into_diagnostic()
-                .wrap_err("cannot queue an ingested finding for routing")?;
+            match self.store.ingest_finding(finding) {
+                Ok(()) => {}
+                // The API refuses such events; one that got here anyway is dropped, not fatal.
+                Err(StoreError::FindingWithoutId) => {
+                    tracing::warn!("an ingested GuardDuty finding without an id was dropped");
+                }
+                Err(error) => {
+                    return Err(error)
+                        .into_diagnostic()
+                        .wrap_err("cannot store an ingested GuardDuty finding");
+                }
+            }
         }
         self.wake_responder();
         Ok(())

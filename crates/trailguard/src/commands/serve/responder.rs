@@ -141,8 +141,8 @@ pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCred
         LoadedConfig::load(&path).unwrap()
     }
 
-    /// A worker committed the finding (its outbox entry written in the commit) and died before
-    /// routing it; a second entry is leased by a worker still alive. The next responder routes
+    /// A worker stored the finding (its outbox entry written in the same transaction) and died
+    /// before routing it; a second entry is leased by a worker still alive. The next responder routes
     /// the first entry once, leaves the leased one alone, and routes it once its lease runs out
     /// (the routing log lets the same update through once, so that is a no-op).
     #[test]
@@ -153,8 +153,14 @@ pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCred
         let mut store = Store::open(&dir.path().join("state.db")).unwrap();
         let finding: Value = serde_json::from_str(FINDING).unwrap();
         let id = finding["id"].as_str().unwrap();
-        store.enqueue_routing(id, FINDING).unwrap();
-        store.enqueue_routing(id, FINDING).unwrap();
+        let event = serde_json::json!({
+            "version": "0", "id": "c1f2e3d4-0000-4000-8000-000000000001",
+            "detail-type": "GuardDuty Finding", "source": "aws.guardduty",
+            "account": finding["accountId"], "time": finding["updatedAt"],
+            "region": finding["region"], "resources": [], "detail": finding,
+        });
+        store.ingest_finding(&event).unwrap();
+        store.ingest_finding(&event).unwrap();
         let held = store.lease_routings(1_000, 60_000, 1).unwrap();
         assert_eq!(held.len(), 1, "the live worker's lease");
 
