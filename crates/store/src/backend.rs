@@ -48,18 +48,65 @@ impl Row<'_, '_> {
     }
 }
 
-/// A PostgreSQL connection and the statements it has prepared, by their SQLite-style text.
+/// A PostgreSQL connection, the statements it has prepared (by their SQLite-style text), and
+/// how to connect again.
 pub(crate) struct Postgres {
     client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
+    config: postgres::Config,
+    /// A statement failed in a way that leaves the connection unusable.
+    broken: bool,
+    /// A transaction is open: a statement that fails in it cannot be tried again alone.
+    in_transaction: bool,
 }
 
 impl Postgres {
+    /// This connection, opened again first if it was closed (the server restarted, or ended
+    /// it). The statement that found it closed has failed; the next one reconnects. A
+    /// transaction cut this way is lost whole, as the server rolled it back.
+    fn connected(&mut self) -> Result<&mut Self, StoreError> {
+        if self.broken || self.client.is_closed() {
+            tracing::warn!("the PostgreSQL connection was lost: connecting again");
+            self.client = self.config.connect(postgres::NoTls)?;
+            self.statements.clear();
+            self.broken = false;
+        }
+        Ok(self)
+    }
+
+    /// Runs `call`, and once more on a new connection when it failed because the connection
+    /// was cut, outside a transaction: a connection the server ended while idle fails the next
+    /// statement without running it. Only reads, `BEGIN` and the outbox's lease (whose
+    /// repetition at worst delays entries by a lease) go through here.
+    fn once_more_if_cut<T>(
+        &mut self,
+        mut call: impl FnMut(&mut Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match call(self) {
+            Err(_) if self.broken && !self.in_transaction => call(self),
+            outcome => outcome,
+        }
+    }
+
+    /// Passes a call's outcome on, noting an error that means the connection is gone: a
+    /// closed connection, an I/O error (no answer from the server at all), or the server
+    /// saying it is shutting the connection down (SQLSTATE class 57P, 08).
+    fn checked<T>(&mut self, outcome: Result<T, postgres::Error>) -> Result<T, StoreError> {
+        if let Err(error) = &outcome {
+            let code = error.code().map(postgres::error::SqlState::code);
+            self.broken |= error.is_closed()
+                || error.as_db_error().is_none()
+                || code.is_some_and(|code| code.starts_with("57P") || code.starts_with("08"));
+        }
+        Ok(outcome?)
+    }
+
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
         if let Some(statement) = self.statements.get(sql) {
             return Ok(statement.clone());
         }
-        let statement = self.client.prepare(&dollar_placeholders(sql))?;
+        let prepared = self.client.prepare(&dollar_placeholders(sql));
+        let statement = self.checked(prepared)?;
         self.statements.insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
@@ -86,11 +133,14 @@ impl fmt::Debug for Backend {
 }
 
 impl Backend {
-    /// The backend of a PostgreSQL connection.
-    pub(crate) fn postgres(client: postgres::Client) -> Self {
+    /// The backend of a PostgreSQL connection, made with `config`.
+    pub(crate) fn postgres(client: postgres::Client, config: postgres::Config) -> Self {
         Self::Postgres(Box::new(RefCell::new(Postgres {
             client,
             statements: HashMap::new(),
+            config,
+            broken: false,
+            in_transaction: false,
         })))
     }
 
@@ -107,7 +157,12 @@ impl Backend {
     pub(crate) fn batch(&self, sql: &str) -> Result<(), StoreError> {
         match self {
             Self::Sqlite(conn) => conn.execute_batch(sql)?,
-            Self::Postgres(pg) => pg.borrow_mut().client.batch_execute(sql)?,
+            Self::Postgres(pg) => {
+                let mut pg = pg.borrow_mut();
+                let pg = pg.connected()?;
+                let outcome = pg.client.batch_execute(sql);
+                pg.checked(outcome)?;
+            }
         }
         Ok(())
     }
@@ -122,9 +177,11 @@ impl Backend {
             }
             Self::Postgres(pg) => {
                 let mut pg = pg.borrow_mut();
+                let pg = pg.connected()?;
                 let statement = pg.statement(sql)?;
                 let params: Vec<_> = params.iter().map(|p| p.postgres()).collect();
-                Ok(pg.client.execute(&statement, &params)?)
+                let outcome = pg.client.execute(&statement, &params);
+                pg.checked(outcome)
             }
         }
     }
@@ -147,12 +204,14 @@ impl Backend {
                 }
             }
             Self::Postgres(pg) => {
-                let rows = {
-                    let mut pg = pg.borrow_mut();
+                let query = |pg: &mut Postgres| {
+                    let pg = pg.connected()?;
                     let statement = pg.statement(sql)?;
                     let params: Vec<_> = params.iter().map(|p| p.postgres()).collect();
-                    pg.client.query(&statement, &params)?
+                    let outcome = pg.client.query(&statement, &params);
+                    pg.checked(outcome)
                 };
+                let rows = pg.borrow_mut().once_more_if_cut(query)?;
                 for row in &rows {
                     found.push(read(&Row::Postgres(row))?);
                 }
@@ -190,15 +249,26 @@ impl Backend {
         &self,
         work: impl FnOnce(&Self) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.batch(match self {
-            Self::Sqlite(_) => "BEGIN IMMEDIATE",
-            Self::Postgres(_) => "BEGIN",
-        })?;
+        match self {
+            Self::Sqlite(_) => self.batch("BEGIN IMMEDIATE")?,
+            Self::Postgres(pg) => {
+                let mut pg = pg.borrow_mut();
+                pg.once_more_if_cut(|pg| {
+                    let pg = pg.connected()?;
+                    let outcome = pg.client.batch_execute("BEGIN");
+                    pg.checked(outcome)
+                })?;
+                pg.in_transaction = true;
+            }
+        }
         let outcome = work(self).and_then(|value| self.batch("COMMIT").map(|()| value));
         if outcome.is_err() {
             // The error that matters is the one returned; a failed rollback (the connection
             // is gone, or the commit already ended the transaction) adds nothing to it.
             let _ = self.batch("ROLLBACK");
+        }
+        if let Self::Postgres(pg) = self {
+            pg.borrow_mut().in_transaction = false;
         }
         outcome
     }
@@ -212,6 +282,43 @@ fn dollar_placeholders(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::TestDb;
+
+    /// Ends every other connection to the test's database, as a server restart does.
+    fn cut_connections(db: &TestDb) {
+        let killer = db.open();
+        let ended: Vec<bool> = killer
+            .backend
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert!(!ended.is_empty() && ended.iter().all(|&ended| ended));
+    }
+
+    /// The server ends the connection while it is idle: a read, or a transaction, runs again on
+    /// a new connection; any other statement fails once (it may have run), and the next one
+    /// connects again.
+    #[test]
+    fn a_cut_postgres_connection_is_opened_again() {
+        let Some(db) = TestDb::postgres() else {
+            return;
+        };
+        let mut store = db.open();
+        assert_eq!(store.claim_routing("f1", 1_000, 0).unwrap(), None);
+        cut_connections(&db);
+        assert_eq!(store.last_routed("f1").unwrap(), Some(1_000), "a read");
+        cut_connections(&db);
+        assert!(store.set_archived("f1", true).is_ok(), "a transaction");
+        cut_connections(&db);
+        let cut = store.claim_routing("f1", 5_000, 0);
+        assert!(matches!(cut, Err(StoreError::Postgres(_))), "{cut:?}");
+        assert_eq!(store.claim_routing("f1", 9_000, 0).unwrap(), None);
+        assert_eq!(store.last_routed("f1").unwrap(), Some(9_000));
+    }
 
     #[test]
     fn placeholders_become_dollar_numbers() {

@@ -3,8 +3,9 @@
 //! A window queues the findings it touched in the transaction that commits them, so a worker
 //! killed between the commit and the routing leaves the routing to be done, not lost. Workers
 //! lease entries for a while before routing them and delete them when done; an entry whose
-//! worker died is leased again when its lease runs out. Routing the same finding twice is
-//! harmless: the routing log's claim ([`Store::claim_routing`]) lets one routing through.
+//! worker died, or whose routing failed, is leased again when its lease runs out (its
+//! attempts are counted, so one that always fails can be given up on). Routing the same
+//! finding twice is harmless: the routing log's claim ([`Store::claim_routing`]) lets one routing through.
 
 use crate::backend::Backend;
 use crate::err::StoreError;
@@ -19,12 +20,14 @@ pub struct Routing {
     pub finding_id: String,
     /// What to route: a finding, or an EventBridge event carrying one, as JSON.
     pub body: String,
+    /// How many times it was leased, this time included.
+    pub attempts: i64,
 }
 
 /// Queues a finding for routing.
 pub(crate) fn enqueue(db: &Backend, finding_id: &str, body: &str) -> Result<(), StoreError> {
     db.execute(
-        "INSERT INTO outbox (finding_id, body, leased_until_ms) VALUES (?1, ?2, 0)",
+        "INSERT INTO outbox (finding_id, body, leased_until_ms, attempts) VALUES (?1, ?2, 0, 0)",
         &[&finding_id, &body],
     )?;
     Ok(())
@@ -41,13 +44,13 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Routing>, StoreError> {
         let sql = self.backend.dialect(
-            "UPDATE outbox SET leased_until_ms = ?1 WHERE seq IN (
+            "UPDATE outbox SET leased_until_ms = ?1, attempts = attempts + 1 WHERE seq IN (
                  SELECT seq FROM outbox WHERE leased_until_ms <= ?2 ORDER BY seq LIMIT ?3)
-             RETURNING seq, finding_id, body",
-            "UPDATE outbox SET leased_until_ms = ?1 WHERE seq IN (
+             RETURNING seq, finding_id, body, attempts",
+            "UPDATE outbox SET leased_until_ms = ?1, attempts = attempts + 1 WHERE seq IN (
                  SELECT seq FROM outbox WHERE leased_until_ms <= ?2 ORDER BY seq LIMIT ?3
                  FOR UPDATE SKIP LOCKED)
-             RETURNING seq, finding_id, body",
+             RETURNING seq, finding_id, body, attempts",
         );
         let until = now_ms.saturating_add(lease_ms);
         let mut leased = self.backend.query(sql, &[&until, &now_ms, &limit], |row| {
@@ -55,13 +58,14 @@ impl Store {
                 seq: row.get(0)?,
                 finding_id: row.get(1)?,
                 body: row.get(2)?,
+                attempts: row.get(3)?,
             })
         })?;
         leased.sort_unstable_by_key(|routing| routing.seq);
         Ok(leased)
     }
 
-    /// Removes a routed entry.
+    /// Removes a routed entry (or one given up on).
     pub fn finish_routing(&mut self, seq: i64) -> Result<(), StoreError> {
         self.backend
             .execute("DELETE FROM outbox WHERE seq = ?1", &[&seq])?;
@@ -109,6 +113,7 @@ mod tests {
         let expired = store.lease_routings(1_500, 500, 10).unwrap();
         let ids: Vec<&str> = expired.iter().map(|r| r.finding_id.as_str()).collect();
         assert_eq!(ids, ["f2"], "f1 is done; f3's lease runs to 1,600");
+        assert_eq!((first[1].attempts, expired[0].attempts), (1, 2));
         assert_eq!(store.pending_routings().unwrap(), 2);
     }
 

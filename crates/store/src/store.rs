@@ -41,8 +41,9 @@ impl Store {
     /// `postgresql://`) for PostgreSQL, `sqlite://PATH` or a bare path for SQLite.
     pub fn open_url(url: &str) -> Result<Self, StoreError> {
         if is_postgres_url(url) {
-            let client = postgres_config(url)?.connect(postgres::NoTls)?;
-            return Self::prepared(Backend::postgres(client));
+            let config = postgres_config(url)?;
+            let client = config.connect(postgres::NoTls)?;
+            return Self::prepared(Backend::postgres(client, config));
         }
         if url.contains("://") && !url.starts_with("sqlite://") {
             return Err(StoreError::UnsupportedUrl(redact(url)));

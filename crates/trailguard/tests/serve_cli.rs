@@ -424,21 +424,28 @@ mod scratch_postgres;
 
 use scratch_postgres::ScratchDb;
 
+/// A fresh PostgreSQL database and a workshop directory whose config stores there, with
+/// `serve_section`; `None` when there is no PostgreSQL server (see [`ScratchDb::create`]).
+fn on_postgres(serve_section: &str) -> Option<(ScratchDb, tempfile::TempDir)> {
+    let pg = ScratchDb::create("tg_serve", "")?;
+    let dir = simulated(&Config {
+        store_url: &pg.url,
+        aws: "snapshot = \"account\"",
+        serve: serve_section,
+        response: "",
+    });
+    Some((pg, dir))
+}
+
 /// Two workers on one PostgreSQL database share the first-address lock: the instance's own
 /// calls go to one worker, which binds the session to the instance's address; a later call
 /// of the same session from another AWS address goes to the other worker, which has never
 /// seen the session itself, and is an InsideAWS finding there.
 #[test]
 fn workers_on_one_database_share_the_first_address_lock() {
-    let Some(pg) = ScratchDb::create("tg_serve", "") else {
+    let Some((_pg, dir)) = on_postgres("reorder_window = \"100ms\"") else {
         return;
     };
-    let dir = simulated(&Config {
-        store_url: &pg.url,
-        aws: "snapshot = \"account\"",
-        serve: "reorder_window = \"100ms\"",
-        response: "",
-    });
     let (first, second) = (Server::start(dir.path()), Server::start(dir.path()));
     let events = workshop_events(dir.path());
     for batch in events.chunks(250) {
@@ -484,6 +491,75 @@ fn workers_on_one_database_share_the_first_address_lock() {
     assert_eq!(inside[0]["service"]["count"], 1);
     assert_eq!(first.terminate(), 0);
     assert_eq!(second.terminate(), 0);
+}
+
+/// The database goes away (every connection of the worker ended, new ones refused, as while
+/// PostgreSQL restarts) between two halves of the workshop's events: the worker keeps the
+/// window it cannot commit and tries again; once the database is back, it connects again and
+/// ends with the same single finding of 13 calls, notified once.
+#[test]
+fn a_worker_keeps_its_window_while_the_database_is_away() {
+    let Some((pg, dir)) = on_postgres("reorder_window = \"100ms\"\npoll_interval = \"200ms\"")
+    else {
+        return;
+    };
+    let server = Server::start(dir.path());
+    let events = workshop_events(dir.path());
+    let (first, second) = events.split_at(events.len() / 2);
+    let send = |events: &[Value]| {
+        for batch in events.chunks(250) {
+            let (status, _) = server.post(&Value::Array(batch.to_vec()).to_string(), Some(TOKEN));
+            assert_eq!(status, 202);
+        }
+    };
+    let processed = || {
+        metric(
+            &server.get("/metrics"),
+            "trailguard_records_processed_total",
+        )
+    };
+    send(first);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while processed() < first.len() as f64 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(processed(), first.len() as f64);
+
+    let (server_url, name) = pg.url.rsplit_once('/').unwrap();
+    let mut admin =
+        postgres::Client::connect(&format!("{server_url}/postgres"), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .unwrap();
+    let ended = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            &[&name],
+        )
+        .unwrap();
+    assert!(
+        ended.len() >= 3,
+        "the pipeline's, the responder's and the console's"
+    );
+    send(second);
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert_eq!(
+        processed(),
+        first.len() as f64,
+        "nothing committed while away"
+    );
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .unwrap();
+    send(second);
+    let findings = server.findings_when(|f| f.first().is_some_and(|f| f["service"]["count"] == 13));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["service"]["count"], 13);
+    assert_eq!(server.terminate(), 0);
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap(),
+        workshop_notes()
+    );
 }
 
 fn remote_ip(finding: &Value) -> String {

@@ -24,6 +24,12 @@ use super::queue::{Ack, FileWork, Queue, Work};
 
 /// How long the pipeline sleeps when nothing is waiting.
 const IDLE: Duration = Duration::from_millis(250);
+/// The first pause before a window the store refused is tried again; it doubles each time.
+const RETRY_FIRST: Duration = Duration::from_millis(250);
+/// The longest pause between tries.
+const RETRY_MAX: Duration = Duration::from_secs(10);
+/// Tries left for a refused window once the process is stopping.
+const TRIES_WHEN_STOPPING: u32 = 5;
 
 /// The detection half of `serve`; runs on its own thread.
 pub(crate) struct Pipeline {
@@ -41,6 +47,8 @@ pub(crate) struct Pipeline {
 #[derive(Default)]
 struct Pending {
     events: Vec<String>,
+    /// Ingested GuardDuty findings, stored with the window.
+    findings: Vec<Value>,
     files: Vec<FileWork>,
     /// Run after the commit.
     acks: Vec<Ack>,
@@ -78,8 +86,7 @@ impl Pipeline {
                 .map_or(IDLE, |oldest| self.window.saturating_sub(oldest.elapsed()));
             match queue.pop(wait) {
                 Some((Work::Ingested { events, findings }, queued)) => {
-                    self.queue_routings(&findings)?;
-                    self.pending.add_events(events, queued);
+                    self.pending.add(events, findings, queued);
                 }
                 Some((Work::Files { files, ack }, queued)) => {
                     self.pending.files.extend(files);
@@ -97,25 +104,59 @@ impl Pipeline {
                 .oldest
                 .is_some_and(|oldest| oldest.elapsed() >= self.window)
             {
-                self.flush()?;
+                self.flush_until_committed(queue)?;
             }
         }
-        self.flush()
+        self.flush_until_committed(queue)
     }
 
-    /// Stores ingested GuardDuty findings as they are and queues them for routing.
-    fn queue_routings(&mut self, findings: &[Value]) -> miette::Result<()> {
-        if findings.is_empty() {
+    /// Flushes the window. When the store refuses (the database is down, or restarting), the
+    /// window's work is kept and tried again after a growing pause; meanwhile the queue fills
+    /// and ingest is answered 503, SQS messages stay unacknowledged: nothing is lost. Once
+    /// the process is stopping, it gives up after a few more tries.
+    fn flush_until_committed(&mut self, queue: &Queue) -> miette::Result<()> {
+        let (mut pause, mut tries_left) = (RETRY_FIRST, TRIES_WHEN_STOPPING);
+        loop {
+            let Err(error) = self.flush() else {
+                return Ok(());
+            };
+            if queue.is_closed() {
+                tries_left -= 1;
+                if tries_left == 0 {
+                    tracing::error!(
+                        "stopping without the store: {} events accepted over HTTP, {} GuardDuty \
+                         findings and {} files were not committed (files and SQS messages are \
+                         read again at the next start)",
+                        self.pending.events.len(),
+                        self.pending.findings.len(),
+                        self.pending.files.len()
+                    );
+                    return Err(error);
+                }
+            }
+            tracing::error!("{error:?}\nthe window is kept and tried again in {pause:?}");
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(RETRY_MAX);
+        }
+    }
+
+    /// Stores the window's ingested GuardDuty findings as they are, each queued for routing,
+    /// and takes them out of the window.
+    fn store_ingested(&mut self, pending: &mut Pending) -> miette::Result<()> {
+        if pending.findings.is_empty() {
             return Ok(());
         }
-        for finding in findings {
-            match self.store.ingest_finding(finding) {
+        let mut findings = std::mem::take(&mut pending.findings).into_iter();
+        while let Some(finding) = findings.next() {
+            match self.store.ingest_finding(&finding) {
                 Ok(()) => {}
                 // The API refuses such events; one that got here anyway is dropped, not fatal.
                 Err(StoreError::FindingWithoutId) => {
                     tracing::warn!("an ingested GuardDuty finding without an id was dropped");
                 }
                 Err(error) => {
+                    pending.findings.push(finding);
+                    pending.findings.extend(findings);
                     return Err(error)
                         .into_diagnostic()
                         .wrap_err("cannot store an ingested GuardDuty finding");
@@ -134,12 +175,27 @@ impl Pipeline {
         }
     }
 
-    /// Detects over everything in the window and commits the result.
+    /// Detects over everything in the window and commits the result; on failure the
+    /// window's work stays pending.
     fn flush(&mut self) -> miette::Result<()> {
         let mut pending = std::mem::take(&mut self.pending);
+        match self.commit(&mut pending) {
+            Ok(()) => {
+                pending.acks.into_iter().for_each(|ack| ack());
+                Ok(())
+            }
+            Err(error) => {
+                self.pending = pending;
+                Err(error)
+            }
+        }
+    }
+
+    /// Detects over the window's work and commits the result.
+    fn commit(&mut self, pending: &mut Pending) -> miette::Result<()> {
+        self.store_ingested(pending)?;
         self.drop_processed(&mut pending.files)?;
         if pending.events.is_empty() && pending.files.is_empty() {
-            pending.acks.into_iter().for_each(|ack| ack());
             return Ok(());
         }
         let mut batches: Vec<(Option<usize>, Vec<Observation>)> = Vec::new();
@@ -197,9 +253,6 @@ impl Pipeline {
             )
             .into_diagnostic()
             .wrap_err("cannot commit the detection results")?;
-        for ack in pending.acks {
-            ack();
-        }
 
         let raised = committed
             .findings
@@ -247,9 +300,10 @@ impl Pipeline {
 }
 
 impl Pending {
-    fn add_events(&mut self, events: Vec<String>, queued: Instant) {
-        if !events.is_empty() {
+    fn add(&mut self, events: Vec<String>, findings: Vec<Value>, queued: Instant) {
+        if !events.is_empty() || !findings.is_empty() {
             self.events.extend(events);
+            self.findings.extend(findings);
             self.started(queued);
         }
     }

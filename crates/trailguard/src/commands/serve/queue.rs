@@ -124,6 +124,14 @@ impl Queue {
         self.ready.notify_all();
     }
 
+    /// Closed: the process is stopping.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed
+    }
+
     /// Closed and empty: the consumer can stop.
     pub(crate) fn is_finished(&self) -> bool {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);

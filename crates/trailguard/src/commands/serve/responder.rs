@@ -20,6 +20,9 @@ use crate::commands::respond::Run;
 
 /// Entries leased at a time.
 const LEASE_BATCH: i64 = 16;
+/// An entry whose routing failed this many times is given up on (and the finding stays
+/// stored: `trailguard respond` can route it).
+const MAX_ATTEMPTS: i64 = 5;
 
 /// When to look at the outbox, and for how long to hold what is taken from it.
 pub(crate) struct Pace {
@@ -64,7 +67,18 @@ fn drain(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, pace: &Pace) 
             return;
         }
         for routing in leased {
-            route(run, store, metrics, &routing);
+            let done = route(run, store, metrics, &routing);
+            if !done && routing.attempts < MAX_ATTEMPTS {
+                // Left leased: tried again when the lease runs out.
+                continue;
+            }
+            if !done {
+                tracing::error!(
+                    "giving up on routing finding {} after {} attempts",
+                    routing.finding_id,
+                    routing.attempts
+                );
+            }
             if let Err(error) = store.finish_routing(routing.seq) {
                 tracing::error!(
                     "finding {} was routed but stays in the outbox: {error}",
@@ -75,12 +89,14 @@ fn drain(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, pace: &Pace) 
     }
 }
 
-fn route(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, routing: &Routing) {
+/// Routes one entry; false when that failed and may succeed later (the store, say, was
+/// away). An entry that is not JSON never will: it counts as done.
+fn route(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, routing: &Routing) -> bool {
     let finding: Value = match serde_json::from_str(&routing.body) {
         Ok(finding) => finding,
         Err(error) => {
             tracing::error!("outbox entry {} is not JSON: {error}", routing.seq);
-            return;
+            return true;
         }
     };
     let mut say = |line: &str| tracing::info!("{}", line.trim_end());
@@ -100,11 +116,16 @@ fn route(run: &Run<'_>, store: &mut Store, metrics: &Arc<Metrics>, routing: &Rou
                 };
                 counter.fetch_add(1, Ordering::Relaxed);
             }
+            true
         }
-        Err(error) => tracing::error!(
-            "responding to finding {} failed: {error:?}",
-            routing.finding_id
-        ),
+        Err(error) => {
+            tracing::error!(
+                "responding to finding {} failed (attempt {}): {error:?}",
+                routing.finding_id,
+                routing.attempts
+            );
+            false
+        }
     }
 }
 
@@ -141,17 +162,56 @@ pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCred
         LoadedConfig::load(&path).unwrap()
     }
 
+    /// A directory with the config, its router, a store, and the demo's workshop finding.
+    fn fixture() -> (
+        tempfile::TempDir,
+        LoadedConfig,
+        respond::router::Router,
+        Store,
+        Value,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config(dir.path());
+        let router = build_router(&config).unwrap();
+        let store = Store::open(&dir.path().join("state.db")).unwrap();
+        (
+            dir,
+            config,
+            router,
+            store,
+            serde_json::from_str(FINDING).unwrap(),
+        )
+    }
+
+    /// One responder pass at `now_ms` over the store in `dir`, as a worker whose pipeline has
+    /// stopped makes it (leases of 60 s).
+    fn one_pass(dir: &Path, config: &LoadedConfig, router: &respond::router::Router, now_ms: i64) {
+        let clock = FixedClock(now_ms);
+        let run = Run {
+            config,
+            router,
+            apply: true,
+            backends: Backends::snapshot(dir.join("account")),
+            throttle: true,
+            clock: &clock,
+        };
+        let pace = Pace {
+            poll: Duration::from_millis(1),
+            lease: Duration::from_secs(60),
+        };
+        let (wake, woken) = std::sync::mpsc::channel();
+        drop(wake); // the pipeline has stopped: one pass, then it returns
+        let store = Store::open(&dir.join("state.db")).unwrap();
+        respond_all(&run, &woken, store, &Arc::new(Metrics::default()), &pace);
+    }
+
     /// A worker stored the finding (its outbox entry written in the same transaction) and died
     /// before routing it; a second entry is leased by a worker still alive. The next responder routes
     /// the first entry once, leaves the leased one alone, and routes it once its lease runs out
     /// (the routing log lets the same update through once, so that is a no-op).
     #[test]
     fn entries_a_dead_worker_left_are_routed_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let config = config(dir.path());
-        let router = build_router(&config).unwrap();
-        let mut store = Store::open(&dir.path().join("state.db")).unwrap();
-        let finding: Value = serde_json::from_str(FINDING).unwrap();
+        let (dir, config, router, mut store, finding) = fixture();
         let id = finding["id"].as_str().unwrap();
         let event = serde_json::json!({
             "version": "0", "id": "c1f2e3d4-0000-4000-8000-000000000001",
@@ -164,25 +224,7 @@ pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCred
         let held = store.lease_routings(1_000, 60_000, 1).unwrap();
         assert_eq!(held.len(), 1, "the live worker's lease");
 
-        let routed_at = |now_ms: i64| {
-            let clock = FixedClock(now_ms);
-            let run = Run {
-                config: &config,
-                router: &router,
-                apply: true,
-                backends: Backends::snapshot(dir.path().join("account")),
-                throttle: true,
-                clock: &clock,
-            };
-            let pace = Pace {
-                poll: Duration::from_millis(1),
-                lease: Duration::from_secs(60),
-            };
-            let (wake, woken) = std::sync::mpsc::channel();
-            drop(wake); // a responder whose pipeline has stopped: one pass, then it returns
-            let store = Store::open(&dir.path().join("state.db")).unwrap();
-            respond_all(&run, &woken, store, &Arc::new(Metrics::default()), &pace);
-        };
+        let routed_at = |now_ms: i64| one_pass(dir.path(), &config, &router, now_ms);
         routed_at(2_000);
         let notes = || fs_err::read_to_string(dir.path().join("notes.jsonl")).unwrap();
         assert_eq!(notes(), format!("\"{id}\"\n"));
@@ -196,5 +238,19 @@ pattern = '{"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCred
         assert_eq!(store.pending_routings().unwrap(), 0);
         assert_eq!(notes(), format!("\"{id}\"\n"), "routed once");
         assert_eq!(store.times_routed(id).unwrap(), 1);
+    }
+
+    /// An entry whose routing keeps failing (here: an event without `source`, which the router
+    /// refuses) is tried again after each lease, and given up on at the fifth attempt.
+    #[test]
+    fn an_entry_that_always_fails_is_given_up_after_five_attempts() {
+        let (dir, config, router, mut store, finding) = fixture();
+        let event = serde_json::json!({"detail-type": "GuardDuty Finding", "detail": finding});
+        store.ingest_finding(&event).unwrap();
+        for (attempt, left) in [(1, 1), (2, 1), (3, 1), (4, 1), (5, 0)] {
+            one_pass(dir.path(), &config, &router, attempt * 61_000);
+            assert_eq!(store.pending_routings().unwrap(), left, "attempt {attempt}");
+        }
+        assert!(!dir.path().join("notes.jsonl").exists(), "never routed");
     }
 }
