@@ -808,46 +808,71 @@ mod sqs {
         pg: ScratchDb,
         stack: Stack,
         dir: tempfile::TempDir,
-        servers: [Server; 2],
+        servers: Vec<Server>,
+        /// The config's `[serve]` section now.
+        serve: String,
     }
 
     impl Workers {
-        fn start(moto: &Moto, serve: &str) -> Option<Self> {
+        /// The database, the moto stack and the directory; no worker started yet.
+        fn prepare(moto: &Moto) -> Option<Self> {
             let pg = ScratchDb::create("tg_serve", "")?;
             let stack = Stack::create(moto);
+            let serve = "# [serve] of the next worker".to_owned();
             let dir = simulated(&Config {
                 store_url: &pg.url,
                 aws: &moto_aws(moto),
-                serve,
+                serve: &serve,
                 response: &format!("allowed_roles = [\"{}\"]", stack.role),
             });
-            let servers = [Server::start(dir.path()), Server::start(dir.path())];
             Some(Self {
                 pg,
                 stack,
                 dir,
-                servers,
+                servers: Vec::new(),
+                serve,
             })
         }
 
+        /// Two workers with the same `[serve]`.
+        fn start(moto: &Moto, serve: &str) -> Option<Self> {
+            let mut workers = Self::prepare(moto)?;
+            workers.start_worker(serve);
+            workers.start_worker(serve);
+            Some(workers)
+        }
+
+        /// Starts one more worker, with `serve` as its `[serve]`.
+        fn start_worker(&mut self, serve: &str) {
+            let config = self.dir.path().join("trailguard.toml");
+            let text = fs_err::read_to_string(&config).unwrap();
+            fs_err::write(&config, text.replace(&self.serve, serve)).unwrap();
+            serve.clone_into(&mut self.serve);
+            self.servers.push(Server::start(self.dir.path()));
+        }
+
         /// The records each worker processed, once `done` holds for them (10 s at most).
-        fn records_when(&self, done: impl Fn([f64; 2]) -> bool) -> [f64; 2] {
+        fn records_when(&self, done: impl Fn(&[f64]) -> bool) -> Vec<f64> {
             let deadline = Instant::now() + Duration::from_secs(10);
             loop {
-                let records = self.servers.each_ref().map(|server| {
-                    metric(
-                        &server.get("/metrics"),
-                        "trailguard_records_processed_total",
-                    )
-                });
-                if done(records) || Instant::now() > deadline {
+                let records: Vec<f64> = self
+                    .servers
+                    .iter()
+                    .map(|server| {
+                        metric(
+                            &server.get("/metrics"),
+                            "trailguard_records_processed_total",
+                        )
+                    })
+                    .collect();
+                if done(&records) || Instant::now() > deadline {
                     return records;
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
 
-        /// Waits for the finding with all 13 calls; stops both workers (SIGTERM: each routes
+        /// Waits for the finding with all 13 calls; stops the workers (SIGTERM: each routes
         /// what it holds); checks the finding was notified once and the role's sessions
         /// revoked once, in moto.
         fn finish(self, moto: &Moto) {
@@ -920,9 +945,13 @@ mod sqs {
             std::thread::sleep(Duration::from_millis(100));
         }
         assert_eq!(waiting(&moto, &queue_url), 0, "every message deleted");
-        let [first, second] = workers.records_when(|[a, b]| a + b >= 1497.0);
-        eprintln!("records processed: {first} and {second}");
-        assert_eq!(first + second, 1497.0, "each file processed by one worker");
+        let records = workers.records_when(|records| records.iter().sum::<f64>() >= 1497.0);
+        eprintln!("records processed by each worker: {records:?}");
+        assert_eq!(
+            records.iter().sum::<f64>(),
+            1497.0,
+            "each file processed by one worker"
+        );
         workers.finish(&moto);
     }
 
@@ -934,7 +963,8 @@ mod sqs {
         let Some(moto) = Moto::from_env() else {
             return;
         };
-        let Some(workers) = Workers::start(&moto, "reorder_window = \"100ms\"") else {
+        let serve = "reorder_window = \"100ms\"";
+        let Some(workers) = Workers::start(&moto, serve) else {
             return;
         };
         let renamed = Value::Array(workshop_events(workers.dir.path()))
@@ -955,6 +985,51 @@ mod sqs {
         });
         let processed = workers.records_when(|records| records == [1497.0; 2]);
         assert_eq!(processed, [1497.0; 2]);
+        workers.finish(&moto);
+    }
+
+    /// Crash safety with two workers: the first worker receives messages and holds them
+    /// uncommitted (an hour-long window) when it is SIGKILLed; the second, started meanwhile,
+    /// gets them again after their visibility timeout. The finding is raised once with its 13
+    /// calls, notified once and remediated once.
+    #[test]
+    fn a_worker_killed_mid_batch_leaves_its_work_to_the_other() {
+        let Some(moto) = Moto::from_env() else {
+            return;
+        };
+        let queue_url = create_queue(&moto, 2);
+        let Some(mut workers) = Workers::prepare(&moto) else {
+            return;
+        };
+        workers.start_worker(&format!(
+            "sqs_queue_url = \"{queue_url}\"\nreorder_window = \"1h\""
+        ));
+        announce(
+            &moto,
+            &queue_url,
+            &workers.dir.path().join("sim"),
+            Some(&workers.stack.role),
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while counts(&moto, &queue_url).1 == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            counts(&moto, &queue_url).1 > 0,
+            "the first worker received messages"
+        );
+        workers.start_worker(&format!(
+            "sqs_queue_url = \"{queue_url}\"\nreorder_window = \"200ms\""
+        ));
+        let mut killed = workers.servers.remove(0);
+        killed.child.kill().unwrap(); // SIGKILL, mid-batch
+        killed.child.wait().unwrap();
+        drop(killed);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while waiting(&moto, &queue_url) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(waiting(&moto, &queue_url), 0, "every message deleted");
         workers.finish(&moto);
     }
 }
