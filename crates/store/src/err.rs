@@ -36,6 +36,9 @@ pub enum StoreError {
         /// Newest version we know.
         supported: i64,
     },
+    /// Detection returned a state entry the window did not name (and so did not lock).
+    #[error("detection wrote the state entry `{0}`, which the window did not lock")]
+    UnlockedStateKey(String),
     /// An ingested GuardDuty finding has no `id` to be kept under.
     #[error("a GuardDuty finding without an `id`")]
     FindingWithoutId,

@@ -82,6 +82,10 @@ impl Store {
 
             let committed = merge_findings(db, detected.occurrences)?;
             for (key, value) in &detected.state {
+                if !window.state_keys.contains(key) {
+                    // Written without its lock, it could overwrite another worker's update.
+                    return Err(StoreError::UnlockedStateKey(key.clone()));
+                }
                 if before.get(key) != Some(value) {
                     db.execute(
                         "INSERT INTO detector_state (key, value) VALUES (?1, ?2)
@@ -192,7 +196,7 @@ mod tests {
     on_both_backends!(
         windows_merge_into_stored_findings_and_count_each_event_once,
         an_input_committed_meanwhile_is_flagged_and_kept,
-        a_failed_detection_commits_nothing,
+        a_failed_or_overreaching_detection_commits_nothing,
         racing_workers_lose_no_update
     );
 
@@ -320,7 +324,32 @@ mod tests {
     #[error("corrupt state")]
     struct Corrupt;
 
-    fn a_failed_detection_commits_nothing(db: &TestDb) {
+    /// A detection that writes a state entry it did not name, or that fails, commits nothing.
+    fn a_failed_or_overreaching_detection_commits_nothing(db: &TestDb) {
+        let mut store = db.open();
+        let state_keys = keys(&["session|a"]);
+        let unlocked = store
+            .commit_window(
+                Window {
+                    state_keys: &state_keys,
+                    inputs: &[],
+                },
+                |_, _| {
+                    Ok::<_, Infallible>(Detected {
+                        state: vec![("session|b".into(), "{}".into())],
+                        occurrences: vec![occurrence("198.51.100.7", 1_000, "e1")],
+                    })
+                },
+            )
+            .unwrap_err();
+        assert_eq!(
+            unlocked.to_string(),
+            "detection wrote the state entry `session|b`, which the window did not lock"
+        );
+        assert_eq!(store.state_entries().unwrap(), []);
+        assert_eq!(store.pending_routings().unwrap(), 0);
+        drop(store);
+
         let mut store = db.open();
         let state_keys = keys(&["session|a"]);
         let inputs = [stamp("/logs/a.json.gz")];
