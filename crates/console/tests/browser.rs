@@ -357,6 +357,36 @@ fn console_lists_shows_and_archives_the_workshop_finding() {
         json!([0, true])
     );
 
+    // An ingested GuardDuty finding of another kind (a port probe: no access key, no API
+    // call) is listed and shown like trailguard's own.
+    let probe: Value = serde_json::from_str(include_str!(
+        "../../../data/fixtures/guardduty-port-probe.json"
+    ))
+    .unwrap();
+    harness
+        .store
+        .lock()
+        .unwrap()
+        .ingest_finding(&probe)
+        .unwrap();
+    let probe = &probe["detail"];
+    let probe_row = format!(
+        "#findings-table tr[data-id=\"{}\"]",
+        probe["id"].as_str().unwrap()
+    );
+    browser.goto(&format!("{base}/#/findings"));
+    browser.expect_text(
+        &format!("{probe_row} .type"),
+        "Recon:EC2/PortProbeUnprotectedPort",
+    );
+    browser.expect_text(&format!("{probe_row} .sev"), "Medium");
+    browser.expect_text(
+        &format!("{probe_row} .resource-instance"),
+        "i-0123456789abcdef0",
+    );
+    browser.click(&probe_row);
+    browser.expect_text("#finding-title", probe["title"].as_str().unwrap());
+
     // The rules and the audit log pages.
     browser.goto(&format!("{base}/#/rules"));
     browser.expect_text(
