@@ -109,7 +109,11 @@ fn take(source: &S3Queue, store: &Store, queue: &Queue, message: Message) -> Res
         ack: Some(Box::new(move || delete(&acknowledging, &receipt))),
     };
     match queue.push(work) {
-        Ok(()) | Err(Refused::Full) => Ok(()),
+        Ok(()) => Ok(()),
+        Err(Refused::Full) => {
+            tracing::debug!("the queue is full: the message is left for SQS to deliver again");
+            Ok(())
+        }
         Err(Refused::Closed) => Err(Refused::Closed),
     }
 }

@@ -96,8 +96,10 @@ fn offer(
             queued.insert(key);
             Ok(())
         }
-        // Full: offered again at the next poll.
-        Err(Refused::Full) => Ok(()),
+        Err(Refused::Full) => {
+            tracing::debug!("the queue is full: {} waits for the next poll", key.0);
+            Ok(())
+        }
         Err(Refused::Closed) => Err(Refused::Closed),
     }
 }
