@@ -30,12 +30,7 @@ url = "$store_url"
 snapshot = "account"
 [serve]
 reorder_window = "$window"
-[[rule]]
-name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
-pattern = '{"source":["aws.guardduty"],"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}}'
-  [[rule.target]]
-  type = "remediate"
-  action = "revoke-role-sessions"
 TOML
+cat benches/workshop-dry-run-rule.toml >> "$work/trailguard.toml"
 start_serve "$bin" "$work"
 python3 benches/serve-latency.py "$work" "$SERVE_URL" "$samples"

@@ -20,14 +20,7 @@ use respond::router::{Outcome, Router};
 use serde_json::Value;
 
 /// The workshop's rule (prefix form) with its remediation as a dry-run target.
-const RULES: &str = r#"
-[[rule]]
-name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
-pattern = '{"source":["aws.guardduty"],"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}}'
-  [[rule.target]]
-  type = "remediate"
-  action = "revoke-role-sessions"
-"#;
+const RULES: &str = include_str!("../../../benches/workshop-dry-run-rule.toml");
 
 /// Finding text → router → remediate dispatch → plan; returns the first API call's operation.
 fn first_call(

@@ -124,14 +124,8 @@ impl Account for Timed<'_> {
     }
 }
 
-const RULES: &str = r#"
-[[rule]]
-name = "GuardDuty-Event-IAMUser-InstanceCredentialExfiltration"
-pattern = '{"source":["aws.guardduty"],"detail":{"type":[{"prefix":"UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration"}]}}'
-  [[rule.target]]
-  type = "remediate"
-  action = "revoke-role-sessions"
-"#;
+/// The workshop's rule (prefix form) with its remediation as a dry-run target.
+const RULES: &str = include_str!("../../../benches/workshop-dry-run-rule.toml");
 
 /// Median and p99 of `samples`, in microseconds.
 fn report(what: &str, mut samples: Vec<Duration>) {

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use store::Store;
 use store::deliveries::DeliveryStatus;
 use support::in_child_with_env;
-use support::moto::{ACCOUNT, Moto, REGION, Stack, normalized, tag, unique};
+use support::moto::{ACCOUNT, FAKE_CREDENTIALS, Moto, REGION, Stack, normalized, tag, unique};
 
 /// 2026-11-29T10:00:00Z and ten minutes later.
 const NOW_MS: i64 = 1_795_946_400_000;
@@ -35,14 +35,7 @@ const LATER_CUTOFF: &str = "2026-11-29T10:10:00Z";
 /// process that re-ran the test in a child (or there is no moto, outside CI).
 fn moto_for(test: &str) -> Option<Moto> {
     let moto = Moto::from_env()?;
-    let vars = [
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_CONFIG_FILE", "/dev/null"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-    ];
-    in_child_with_env(test, &vars).then_some(moto)
+    in_child_with_env(test, &FAKE_CREDENTIALS).then_some(moto)
 }
 
 fn aws(moto: &Moto) -> Aws {

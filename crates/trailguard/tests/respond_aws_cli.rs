@@ -62,11 +62,7 @@ fn trailguard(dir: &Path, args: &[&str]) -> (i32, String) {
     let output = Command::cargo_bin("trailguard")
         .unwrap()
         .current_dir(dir)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .envs(moto::FAKE_CREDENTIALS)
         .args(args)
         .output()
         .unwrap();

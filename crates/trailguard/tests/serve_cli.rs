@@ -129,20 +129,18 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Self {
-        let mut child = Command::new(bin())
+        let mut command = Command::new(bin());
+        command
             .current_dir(dir)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .env("TRAILGUARD_API_TOKEN", TOKEN)
-            // moto's fake credentials: nothing a test starts can reach a real account.
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        // moto's fake credentials: nothing a test starts can reach a real account. (A build
+        // without `aws` has no AWS client to reach one.)
+        #[cfg(feature = "aws")]
+        command.envs(moto::FAKE_CREDENTIALS);
+        let mut child = command.spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)

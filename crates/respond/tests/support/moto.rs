@@ -22,6 +22,16 @@ pub const ACCOUNT: &str = "123456789012";
 /// The region the tests use.
 pub const REGION: &str = "us-east-1";
 
+/// The environment the SDK needs to reach moto and nothing else: moto's fake credentials, no
+/// instance metadata, no config or credential files of the machine.
+pub const FAKE_CREDENTIALS: [(&str, &str); 5] = [
+    ("AWS_ACCESS_KEY_ID", "testing"),
+    ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+    ("AWS_CONFIG_FILE", "/dev/null"),
+    ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+];
+
 /// A running moto server.
 #[derive(Debug, Clone)]
 pub struct Moto {
